@@ -35,7 +35,7 @@ class Chart:
 def _render(fig: Figure) -> tuple[bytes, int, int]:
     canvas = FigureCanvasAgg(fig)
     buffer = BytesIO()
-    canvas.print_png(buffer)
+    canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
     width, height = canvas.get_width_height()
     return buffer.getvalue(), int(width), int(height)
 

@@ -28,8 +28,7 @@ class Flag:
 
 # Words that often start capitalised phrases in children's services writing. A pair of capitalised
 # words is only flagged as a possible name when neither word is in here.
-DOMAIN_WORDS = frozenset(
-    """
+_DOMAIN_WORDS_TEXT = """
     a an and the this that these those our their we it they there in on at of for to by with from i
     early help hub children children's childrens child young people person people's family families
     front door services service council councils county borough city district metropolitan unitary
@@ -60,8 +59,8 @@ DOMAIN_WORDS = frozenset(
     voice participation advocacy advocate ambassadors forum council's government's
     self evaluation assessment annual conversation position statement action
     progress sector led improvement programme programmes partnership's county's
-    """.split()
-)
+"""
+DOMAIN_WORDS = frozenset(_DOMAIN_WORDS_TEXT.split())
 
 TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Cllr|Councillor)"
 NAME_WORD = r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?"
@@ -107,7 +106,7 @@ NHS = re.compile(r"\b(\d{3})[\s-]?(\d{3})[\s-]?(\d{4})\b")
 TITLE_NAME = re.compile(rf"\b{TITLES}\.?\s+{NAME_WORD}(?:\s+{NAME_WORD})?")
 ROLE_NAME = re.compile(rf"\b(?i:{ROLE_BEFORE_NAME})\s+({NAME_WORD}(?:\s+{NAME_WORD})?)\b")
 PAIR = re.compile(rf"\b({NAME_WORD})\s+({NAME_WORD})\b")
-SENTENCE_END = tuple(".!?:;\n•*–-(\"“‘")
+SENTENCE_END = tuple('.!?:;\n•*–-("“‘')
 
 
 def nhs_number_is_valid(digits: str) -> bool:
@@ -190,7 +189,10 @@ def scan_report(data: ReportData) -> list[tuple[str, Flag]]:
     ]
     fields += [(f"Context paragraph {i}", p) for i, p in enumerate(data.context_paragraphs, 1)]
     for loe in data.lines_of_enquiry:
-        fields += [(f"Line of enquiry {loe.code} title", loe.title), (f"Line of enquiry {loe.code} question", loe.question)]
+        fields += [
+            (f"Line of enquiry {loe.code} title", loe.title),
+            (f"Line of enquiry {loe.code} question", loe.question),
+        ]
     for i, f in enumerate(data.findings, 1):
         where = f"Finding {i} ({f.line_of_enquiry_code or 'general'})"
         fields += [(f"{where} title", f.title), (f"{where} detail", f.detail)]

@@ -202,7 +202,9 @@ def _finding_notes(data: ReportData, code: str) -> list[str]:
     for kind in FINDING_KINDS:
         findings = data.findings_for(code, kind) if code else data.general_findings(kind)
         for f in findings:
-            line = f"{FINDING_KIND_LABELS[kind]} – {f.title}: {evidence_sentence(f.evidence_count, f.source_types_count)}"
+            line = (
+                f"{FINDING_KIND_LABELS[kind]} – {f.title}: {evidence_sentence(f.evidence_count, f.source_types_count)}"
+            )
             lines.append(f"{line} {f.detail}".strip())
     return lines
 

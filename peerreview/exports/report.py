@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Literal
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.text import WD_BREAK
@@ -22,7 +23,6 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Image, ListFlowable, ListItem, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
 from reportlab.platypus import TableStyle as RLTableStyle
-from xml.sax.saxutils import escape
 
 from . import charts
 from ._text import DRAFT_MARK, evidence_sentence, subtitle_lines
@@ -166,11 +166,22 @@ def _style_names(doc) -> set[str]:
     return {s.name for s in doc.styles}
 
 
+def _styled(doc, text: str, style_name: str):
+    # python-docx resolves a style name by scanning every style on each call, which dominates build time
+    # for a large report, so look each one up once and set the id directly.
+    cache = doc.__dict__.setdefault("_style_ids", {})
+    if style_name not in cache:
+        cache[style_name] = doc.styles[style_name].style_id
+    para = doc.add_paragraph(text)
+    para._p.style = cache[style_name]
+    return para
+
+
 def _docx_block(doc, blk: Block) -> None:
     if blk.kind == "h1":
-        doc.add_heading(blk.text, level=1)
+        _styled(doc, blk.text, "Heading 1")
     elif blk.kind == "h2":
-        doc.add_heading(blk.text, level=2)
+        _styled(doc, blk.text, "Heading 2")
     elif blk.kind == "p":
         doc.add_paragraph(blk.text)
     elif blk.kind == "small":
@@ -178,7 +189,7 @@ def _docx_block(doc, blk: Block) -> None:
         run.italic = True
         run.font.size = Pt(9)
     elif blk.kind in ("bullet", "number"):
-        para = doc.add_paragraph(blk.text, style="List Bullet" if blk.kind == "bullet" else "List Number")
+        para = _styled(doc, blk.text, "List Bullet" if blk.kind == "bullet" else "List Number")
         if blk.detail:
             para.add_run(f" – {blk.detail}")
     elif blk.kind == "finding":
@@ -195,7 +206,7 @@ def _docx_block(doc, blk: Block) -> None:
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", chart.alt_text)
         doc_pr.set("title", chart.title)
-        doc.add_paragraph(chart.title, style="Caption")
+        _styled(doc, chart.title, "Caption")
     elif blk.kind == "table":
         _docx_table(doc, blk.rows)
 

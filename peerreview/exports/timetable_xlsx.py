@@ -27,7 +27,9 @@ def build_timetable_xlsx(review_title: str, rows: Sequence[TimetableRow]) -> byt
         _fill_sheet(wb.active, "All sessions", f"{review_title}: all sessions", ordered)
         for day in sorted({r.day for r in ordered}):
             ws = wb.create_sheet()
-            _fill_sheet(ws, _sheet_name(day), f"{review_title}: {british_date(day)}", [r for r in ordered if r.day == day])
+            _fill_sheet(
+                ws, _sheet_name(day), f"{review_title}: {british_date(day)}", [r for r in ordered if r.day == day]
+            )
         wb.properties.title = f"{review_title} timetable"
         wb.properties.creator = "peerreview"
         wb.properties.language = "en-GB"

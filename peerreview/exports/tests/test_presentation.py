@@ -20,7 +20,7 @@ def test_every_slide_has_a_title_and_the_deck_is_wide(sample):
     assert titles[0] == "Children's services peer review of Exampleshire"
     assert titles[1] == "Context and scope"
     assert "Case record review" in titles
-    assert ["K1: Theme 1", "K2: Theme 2", "K3: Theme 3"] == [t for t in titles if t.startswith("K")]
+    assert [t for t in titles if t.startswith("K")] == ["K1: Theme 1", "K2: Theme 2", "K3: Theme 3"]
     assert "Evidence by line of enquiry and source type" in titles
     assert titles[-1] == "Next steps"
     assert prs.core_properties.title == "Children's services peer review of Exampleshire"

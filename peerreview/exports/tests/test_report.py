@@ -55,7 +55,12 @@ def test_pdf_report_has_metadata_headings_and_charts(sample):
     assert b"/Title (Children's services peer review of Exampleshire)" in pdf
     assert b"/Lang (en-GB)" in pdf
     text = _pdf_text(pdf)
-    for heading in (b"Introduction and context", b"Methodology", b"Summary of recommendations", b"Appendix: the peer team"):
+    for heading in (
+        b"Introduction and context",
+        b"Methodology",
+        b"Summary of recommendations",
+        b"Appendix: the peer team",
+    ):
         assert heading in text
     assert pdf.count(b"/Subtype /Image") >= 2  # each chart, plus a soft mask for transparency
     assert b"DRAFT" in text
