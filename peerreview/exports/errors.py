@@ -1,0 +1,2 @@
+class ExportError(Exception):
+    """A builder could not produce a complete document. Nothing was written."""
