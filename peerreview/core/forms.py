@@ -1,0 +1,60 @@
+"""GOV.UK form rendering: a project form renderer plus form base classes that set the Design System classes."""
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+
+class GovukRenderer(TemplatesSetting):
+    form_template_name = "govuk/form.html"
+    field_template_name = "govuk/field.html"
+
+
+# (widget type, base class, error class); the first match wins, so subclasses come first.
+_WIDGETS = [
+    (forms.CheckboxSelectMultiple, "govuk-checkboxes__input", ""),
+    (forms.RadioSelect, "govuk-radios__input", ""),
+    (forms.CheckboxInput, "govuk-checkboxes__input", ""),
+    (forms.Textarea, "govuk-textarea", "govuk-textarea--error"),
+    (forms.SelectMultiple, "govuk-select", "govuk-select--error"),
+    (forms.Select, "govuk-select", "govuk-select--error"),
+    (forms.FileInput, "govuk-file-upload", "govuk-file-upload--error"),
+    (forms.Widget, "govuk-input", "govuk-input--error"),
+]
+
+
+def _kind(widget):
+    return next(row for row in _WIDGETS if isinstance(widget, row[0]))
+
+
+class GovukFormMixin:
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            _, css, _ = _kind(widget)
+            widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
+            if isinstance(widget, forms.DateInput):
+                widget.input_type = "date"
+                widget.format = "%Y-%m-%d"
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"id_{name}-hint"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            widget = self.fields[name].widget
+            _, _, error_css = _kind(widget)
+            if error_css and error_css not in widget.attrs["class"]:
+                widget.attrs["class"] += f" {error_css}"
+            widget.attrs["aria-describedby"] = f"{widget.attrs.get('aria-describedby', '')} id_{name}-error".strip()
+
+
+class GovukForm(GovukFormMixin, forms.Form):
+    pass
+
+
+class GovukModelForm(GovukFormMixin, forms.ModelForm):
+    pass

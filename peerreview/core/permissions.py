@@ -1,0 +1,83 @@
+"""The permissions table: every URL name in the product and who may use it.
+
+Access is deny-by-default: PermissionTableMiddleware answers 404 for any URL whose name is not in this
+table, and tests/test_permissions.py fails when a URL pattern has no entry. Review-scoped rules name the
+roles a member needs; anyone else (another review's team, an outsider) gets 404, so nothing leaks that a
+review exists.
+"""
+
+from dataclasses import dataclass
+
+from .roles import EVERYONE, EVIDENCE, HOST, TEAM, Role
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str  # public | signed_in | lga_staff | platform_admin | review
+    roles: frozenset = frozenset()
+    # Team members must have accepted the review's confidentiality agreement first.
+    confidential: bool = False
+
+    def allows(self, role: str | None) -> bool:
+        return self.kind != "review" or role in self.roles
+
+
+PUBLIC = Rule("public")
+SIGNED_IN = Rule("signed_in")
+LGA_STAFF = Rule("lga_staff")
+PLATFORM_ADMIN = Rule("platform_admin")
+
+
+def review(*roles, confidential: bool = False) -> Rule:
+    flat: set[str] = set()
+    for r in roles:
+        flat |= set(r) if isinstance(r, frozenset | set) else {r}
+    return Rule("review", frozenset(flat), confidential)
+
+
+PCM = Role.PCM
+LEAD = Role.LEAD
+SPONSOR = Role.SPONSOR
+ORGANISER = Role.ORGANISER
+
+PERMISSIONS: dict[str, Rule] = {
+    # Accounts
+    "accounts:sign_in": PUBLIC,
+    "accounts:sign_out": SIGNED_IN,
+    "accounts:keep_alive": SIGNED_IN,
+    "accounts:password_reset": PUBLIC,
+    "accounts:password_reset_done": PUBLIC,
+    "accounts:password_reset_confirm": PUBLIC,
+    "accounts:password_reset_complete": PUBLIC,
+    "accounts:accept_invitation": PUBLIC,
+    "accounts:users": PLATFORM_ADMIN,
+    # Site pages
+    "core:accessibility": PUBLIC,
+    "core:privacy": PUBLIC,
+    # Reference data
+    "councils:list": LGA_STAFF,
+    "policy:review_types": LGA_STAFF,
+    "policy:review_type": LGA_STAFF,
+    # Reviews
+    "reviews:home": SIGNED_IN,
+    "reviews:create": LGA_STAFF,
+    "reviews:detail": review(EVERYONE),
+    "reviews:dates": review(PCM),
+    "reviews:advance": review(PCM),
+    "reviews:people": review(EVERYONE),
+    "reviews:invite": review(PCM),
+    "reviews:revoke": review(PCM),
+    "reviews:scope": review(EVERYONE),
+    "reviews:scoping_meeting": review(PCM, LEAD),
+    "reviews:scope_lines": review(PCM, LEAD),
+    "reviews:scope_custom_line": review(PCM, LEAD),
+    "reviews:agree_scope": review(SPONSOR),
+    "reviews:confidentiality": review(EVERYONE),
+    "reviews:history": review(PCM, LEAD, SPONSOR),
+    # Documents
+    "documents:list": review(EVERYONE, confidential=True),
+    "documents:upload": review(PCM, ORGANISER, confidential=True),
+    "documents:download": review(EVERYONE, confidential=True),
+}
+
+__all__ = ["EVERYONE", "EVIDENCE", "HOST", "PERMISSIONS", "TEAM", "Rule", "review"]

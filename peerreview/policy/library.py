@@ -1,0 +1,164 @@
+"""Loads and validates the policy data: the lines of enquiry library and the review types.
+
+The data is versioned YAML in data/. Validation collects every problem with the file and path, so a
+bad edit is refused with a message that says what to fix.
+"""
+
+import functools
+from pathlib import Path
+
+import yaml
+
+DATA = Path(__file__).parent / "data"
+STAGES = [
+    "requested",
+    "scoping",
+    "preparation",
+    "case_record_review",
+    "delivery",
+    "feedback",
+    "written_report",
+    "evaluation",
+    "closed",
+]
+SESSION_KINDS = {
+    "overview",
+    "interview",
+    "focus_group",
+    "case_discussion",
+    "practice_observation",
+    "site_visit",
+    "keeping_in_touch",
+    "team_meeting",
+    "drawing_together",
+    "feedback",
+}
+PEER_ROLES = {
+    "dcs",
+    "ad",
+    "head_of_service",
+    "operational_manager",
+    "principal_social_worker",
+    "case_auditor",
+    "pcm",
+    "police",
+    "health",
+    "education",
+    "adult_social_care",
+    "councillor",
+}
+
+
+class PolicyError(Exception):
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@functools.cache
+def library() -> dict:
+    raw = yaml.safe_load((DATA / "lines_of_enquiry.yaml").read_text())
+    problems = []
+    seen = set()
+    for i, theme in enumerate(raw.get("themes", [])):
+        for key in ("code", "title", "questions"):
+            if key not in theme:
+                problems.append(f"lines_of_enquiry.yaml: themes[{i}] has no {key}")
+        for j, q in enumerate(theme.get("questions", [])):
+            code = q.get("code", "")
+            if not code.startswith(f"{theme.get('code')}."):
+                problems.append(
+                    f"lines_of_enquiry.yaml: themes[{i}].questions[{j}] code must start with '{theme.get('code')}.'"
+                )
+            if code in seen:
+                problems.append(f"lines_of_enquiry.yaml: question code {code} is used twice")
+            seen.add(code)
+    codes = [t.get("code") for t in raw.get("themes", [])]
+    if len(codes) != len(set(codes)):
+        problems.append("lines_of_enquiry.yaml: theme codes must be unique")
+    if problems:
+        raise PolicyError(problems)
+    raw["by_code"] = {t["code"]: t for t in raw["themes"]}
+    return raw
+
+
+def validate_review_type(data: dict, source: str) -> list[str]:
+    problems = []
+
+    def need(key, kind):
+        if key not in data:
+            problems.append(f"{source}: missing '{key}'")
+        elif not isinstance(data[key], kind):
+            problems.append(f"{source}: '{key}' must be a {kind.__name__}")
+
+    for key, kind in [
+        ("code", str),
+        ("version", int),
+        ("name", str),
+        ("key_dates", list),
+        ("team", list),
+        ("session_types", dict),
+        ("delivery_template", list),
+        ("documents", list),
+        ("lines_of_enquiry", list),
+        ("triangulation", dict),
+        ("confidentiality", dict),
+        ("report", dict),
+    ]:
+        need(key, kind)
+    if problems:
+        return problems
+    codes = {d.get("code") for d in data["key_dates"]}
+    for required in ("delivery_start", "feedback", "report_due"):
+        if required not in codes:
+            problems.append(f"{source}: key_dates needs a '{required}' entry")
+    for i, d in enumerate(data["key_dates"]):
+        if "days" not in d and not ("after" in d and "months" in d):
+            problems.append(f"{source}: key_dates[{i}] needs 'days', or 'after' and 'months'")
+        if "after" in d and d["after"] not in codes:
+            problems.append(f"{source}: key_dates[{i}] is after '{d['after']}', which is not a key date")
+    for i, slot in enumerate(data["team"]):
+        bad = set(slot.get("roles", [])) - PEER_ROLES
+        if bad:
+            problems.append(f"{source}: team[{i}] has unknown roles {sorted(bad)}; use {sorted(PEER_ROLES)}")
+        if slot.get("min", 0) > slot.get("max", 0):
+            problems.append(f"{source}: team[{i}] min is more than max")
+    for kind in data["session_types"]:
+        if kind not in SESSION_KINDS:
+            problems.append(f"{source}: session type '{kind}' is unknown; use {sorted(SESSION_KINDS)}")
+    for i, event in enumerate(data["delivery_template"]):
+        if event.get("kind") not in data["session_types"]:
+            problems.append(f"{source}: delivery_template[{i}] kind '{event.get('kind')}' is not a session type")
+    lib = library()["by_code"]
+    for code in data["lines_of_enquiry"]:
+        if code not in lib:
+            problems.append(f"{source}: line of enquiry theme '{code}' is not in the library")
+    conf = data["confidentiality"]
+    if not isinstance(conf.get("version"), int) or not conf.get("text"):
+        problems.append(f"{source}: confidentiality needs a version number and text")
+    tri = data["triangulation"]
+    for key in ("min_items", "min_source_types", "min_distinct_peers_or_sessions"):
+        if not isinstance(tri.get(key), int) or tri[key] < 1:
+            problems.append(f"{source}: triangulation.{key} must be a whole number of 1 or more")
+    return problems
+
+
+def read_review_types(folder: Path = DATA / "review_types") -> list[dict]:
+    problems, types = [], []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text())
+        except yaml.YAMLError as exc:
+            problems.append(f"{path.name}: not valid YAML ({exc})")
+            continue
+        if not isinstance(data, dict):
+            problems.append(f"{path.name}: must be a mapping")
+            continue
+        problems += validate_review_type(data, path.name)
+        types.append(data)
+    seen = [t.get("code") for t in types]
+    for code in {c for c in seen if seen.count(c) > 1}:
+        problems.append(f"review type code '{code}' is used by more than one file")
+    if problems:
+        raise PolicyError(problems)
+    return types

@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("peerreview.reviews.urls")),
+    path("", include("peerreview.accounts.urls")),
+    path("", include("peerreview.core.urls")),
+    path("", include("peerreview.councils.urls")),
+    path("", include("peerreview.policy.urls")),
+    path("", include("peerreview.documents.urls")),
+]
