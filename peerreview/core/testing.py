@@ -177,12 +177,29 @@ URL_EXAMPLES: dict = {
 }
 
 
+def _load_app_testing_modules() -> None:
+    """Each app may have a testing.py that appends to WORLD_HOOKS and URL_EXAMPLES."""
+    import importlib
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if config.name.startswith("peerreview.") and config.name != "peerreview.core":
+            try:
+                importlib.import_module(f"{config.name}.testing")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.testing":
+                    raise
+
+
 def _run_world_hooks(w: World) -> None:
+    _load_app_testing_modules()
     for hook in WORLD_HOOKS:
         hook(w)
 
 
 def url_kwargs(name: str, pattern_params: set[str], w: World, review=None) -> dict:
+    _load_app_testing_modules()
     kwargs = URL_EXAMPLES[name](w) if name in URL_EXAMPLES else {}
     if "review_id" in pattern_params:
         kwargs["review_id"] = (review or w.review).pk
