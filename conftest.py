@@ -5,7 +5,7 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-for-the-test-suite-only-012
 
 import pytest
 
-pytest_plugins = ["peerreview.core.testing"]
+pytest_plugins = ["peerreview.core.testing", "peerreview.core.browser"]
 
 
 @pytest.fixture(autouse=True)
@@ -17,3 +17,21 @@ def _fast_and_private(settings, tmp_path):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _allow_log_cleanup_after_transactional_tests(request):
+    """Transactional tests flush every table at the end; let them empty the append-only logs."""
+    from peerreview.core import apps as core_apps
+
+    core_apps.ALLOW_LOG_CLEANUP = False
+    yield
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        from django.db import connection
+
+        from peerreview.core import apps as core_apps
+
+        core_apps.ALLOW_LOG_CLEANUP = True  # reset at the start of every test below
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET peerreview.allow_log_cleanup = 'on'")
