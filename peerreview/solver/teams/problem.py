@@ -217,7 +217,13 @@ class Slot:
 
 DEFAULT_SLOTS: tuple[Slot, ...] = (
     Slot("lead", "Review lead", frozenset({"dcs", "ad"}), 1, 1),
-    Slot("officer", "Officer peer", frozenset({"head_of_service", "operational_manager", "principal_social_worker"}), 2, 3),
+    Slot(
+        "officer",
+        "Officer peer",
+        frozenset({"head_of_service", "operational_manager", "principal_social_worker"}),
+        2,
+        3,
+    ),
     Slot("auditor", "Case auditor", frozenset({"case_auditor"}), 1, 2),
     Slot("pcm", "Peer challenge manager", frozenset({"pcm"}), 1, 1),
 )

@@ -209,9 +209,7 @@ def _greedy_teams(problem: Problem, cands: _Candidates) -> dict[str, list[tuple[
         clash = set()
 
         def free(pid: str, review=review, in_team=in_team, clash=clash) -> bool:
-            return (
-                remaining[pid] > 0 and pid not in in_team and pid not in clash and not (busy[pid] & review.weeks)
-            )
+            return remaining[pid] > 0 and pid not in in_team and pid not in clash and not (busy[pid] & review.weeks)
 
         def place(pid: str, code: str, review=review, team=team, in_team=in_team, counts=counts, clash=clash):
             team.append((pid, code))
@@ -286,6 +284,8 @@ class _Model:
         m = self.model = cp_model.CpModel()
         self.x: dict[tuple[str, str, str], cp_model.IntVar] = {}
         self.short: dict[tuple[str, str], cp_model.IntVar] = {}
+        # auxiliary variables with a function giving their value for a plan, so hints are complete
+        self.aux: list[tuple[cp_model.IntVar, Callable[[dict], int]]] = []
         terms: list = []
         by_peer: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))  # pid -> rid -> x vars
         pinned = {(r.id, pid) for r in problem.reviews for pid in r.pinned}
@@ -322,6 +322,9 @@ class _Model:
                     if who:
                         c = m.new_bool_var(f"cover[{rid},{line}]")
                         m.add(c <= sum(who))
+                        self.aux.append(
+                            (c, lambda t, rid=rid, line=line: int(any(line in p.specialisms for p in t[rid])))
+                        )
                         terms.append(w.coverage * c)
             if w.mix_orgs:
                 orgs: dict[str, list] = defaultdict(list)
@@ -331,15 +334,23 @@ class _Model:
                     if len(vs) > 1:
                         e = m.new_int_var(0, len(vs) - 1, f"same_org[{rid},{org}]")
                         m.add(e >= sum(vs) - 1)
+                        self.aux.append(
+                            (e, lambda t, rid=rid, org=org: max(0, sum(p.organisation == org for p in t[rid]) - 1))
+                        )
                         terms.append(-w.mix_orgs * e)
             if w.mix_disciplines:
                 disc: dict[str, list] = defaultdict(list)
                 for p in peers:
                     disc[DISCIPLINES[p.role]].append(a[p.id])
+                ys = []
                 for d, vs in disc.items():
                     y = m.new_bool_var(f"disc[{rid},{d}]")
+                    ys.append(y)
                     m.add(y <= sum(vs))
+                    self.aux.append((y, lambda t, rid=rid, d=d: int(any(DISCIPLINES[p.role] == d for p in t[rid]))))
                     terms.append(w.mix_disciplines * y)
+                # redundant, but lets the LP see that a one-place slot brings at most one discipline
+                m.add(sum(ys) <= _discipline_cap(problem, review, cands))
             if w.load_spread:
                 terms.extend(-w.load_spread * p.reviews_this_year * a[p.id] for p in peers if p.reviews_this_year)
             if w.mentoring:
@@ -349,10 +360,17 @@ class _Model:
                     pair = m.new_bool_var(f"mentor[{rid}]")
                     m.add(pair <= sum(new))
                     m.add(pair <= sum(exp))
+                    self.aux.append(
+                        (
+                            pair,
+                            lambda t, rid=rid: int(any(p.is_new for p in t[rid]) and not all(p.is_new for p in t[rid])),
+                        )
+                    )
                     terms.append(w.mentoring * pair)
                 if new:
                     ex = m.new_int_var(0, len(new), f"new_excess[{rid}]")
                     m.add(ex >= sum(new) - sum(exp))
+                    self.aux.append((ex, lambda t, rid=rid: max(0, sum(2 * p.is_new - 1 for p in t[rid]))))
                     terms.append(-w.mentoring * ex)
             for p_id, q_id in person_conflicts(peers):
                 m.add(a[p_id] + a[q_id] <= 1)
@@ -378,6 +396,9 @@ class _Model:
                 if w.load_spread:
                     extra = m.new_int_var(0, cap, f"extra_load[{pid}]")
                     m.add(extra >= sum(every) - 1)
+                    self.aux.append(
+                        (extra, lambda t, pid=pid: max(0, sum(p.id == pid for ps in t.values() for p in ps) - 1))
+                    )
                     terms.append(-w.load_spread * extra)
         m.maximize(sum(terms))
 
@@ -389,6 +410,9 @@ class _Model:
         slots = {(r.id, s.code): s for r in self.problem.reviews for s in r.slots}
         for key, u in self.short.items():
             self.model.add_hint(u, max(0, slots[key].min - counts[key]))
+        people = {rid: [self.problem.peer(pid) for pid, _ in team] for rid, team in teams.items()}
+        for var, value in self.aux:
+            self.model.add_hint(var, value(people))
 
     def teams(self, solver: cp_model.CpSolver) -> dict[str, list[tuple[str, str]]]:
         out: dict[str, list[tuple[str, str]]] = {r.id: [] for r in self.problem.reviews}
@@ -399,8 +423,9 @@ class _Model:
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, start: float, progress, stop: threading.Event | None):
+    def __init__(self, start: float, progress, stop: threading.Event | None, target: float | None = None):
         super().__init__()
+        self.target = target
         self.start = start
         self.first: float | None = None
         self.progress = progress
@@ -412,7 +437,9 @@ class _Callback(cp_model.CpSolverSolutionCallback):
             self.first = now
         if self.progress is not None:
             self.progress(self.objective_value, self.best_objective_bound, now)
-        if self.stop is not None and self.stop.is_set():
+        if (self.stop is not None and self.stop.is_set()) or (
+            self.target is not None and self.objective_value >= self.target
+        ):
             self.stop_search()
 
 
@@ -423,6 +450,7 @@ def solve(
     workers: int = 2,
     seed: int = 0,
     hint: bool = True,
+    max_candidates: int | None = 30,
     log_callback: Callable[[str], None] | None = None,
     progress: Callable[[float, float, float], None] | None = None,
     stop: threading.Event | None = None,
@@ -441,6 +469,13 @@ def solve(
         CP-SAT ``random_seed``.
     hint
         Start the search from the :func:`greedy` plan.
+    max_candidates
+        Keep at most this many candidates per slot in the model (those with most
+        lines of enquiry in common, then least loaded; the greedy choice and pins are
+        always kept). Keeps large seasons sparse. ``None`` keeps everyone. When
+        candidates are dropped, CP-SAT's bound only holds for the smaller model, so the
+        reported ``bound`` is then the review-by-review :func:`upper_bound` instead,
+        which holds for the full problem.
     log_callback
         Receives CP-SAT's search log lines.
     progress
@@ -469,7 +504,8 @@ def solve(
             ),
         )
     base = _greedy_teams(model_problem, cands) if hint else None
-    built = _Model(model_problem, cands)
+    model_cands, pruned = _prune(model_problem, cands, base, max_candidates)
+    built = _Model(model_problem, model_cands)
     if base is not None:
         built.hint(base)
     solver = cp_model.CpSolver()
@@ -482,7 +518,9 @@ def solve(
         params.log_search_progress = True
         params.log_to_stdout = False
         solver.log_callback = log_callback
-    callback = _Callback(start, progress, stop)
+    valid = upper_bound(model_problem, cands)
+    # stop as soon as a plan meets the review-by-review bound: it is then proven optimal
+    callback = _Callback(start, progress, stop, valid)
     watcher = None
     done = threading.Event()
     if stop is not None:
@@ -512,11 +550,78 @@ def solve(
         raw, bound, status = base, None, "feasible" if status == "unknown" else status
     else:
         return Result(status, None, None, None, messages=tuple(messages), runtime_seconds=time.perf_counter() - start)
+    bound = valid if bound is None or pruned else min(bound, valid)
     if base is not None and score(problem, base) > score(problem, raw):
         raw = base  # never hand back less than the hint
     if messages:
         status = "infeasible"
     return _result(problem, cands, raw, status, bound, start, callback.first, workers, messages)
+
+
+def _prune(problem: Problem, cands: _Candidates, base, limit: int | None) -> tuple[_Candidates, bool]:
+    if limit is None:
+        return cands, False
+    keep = {(pid, rid, code) for rid, team in (base or {}).items() for pid, code in team}
+    pinned = {(r.id, pid) for r in problem.reviews for pid in r.pinned}
+    slots = {}
+    pruned = False
+    for review in problem.reviews:
+        for slot in review.slots:
+            ids = cands.slots[(review.id, slot.code)]
+            if len(ids) <= max(limit, slot.max):
+                slots[(review.id, slot.code)] = ids
+                continue
+            pruned = True
+
+            def key(pid: str, review=review) -> tuple:
+                p = problem.peer(pid)
+                return (-len(p.specialisms & review.lines_of_enquiry), p.reviews_this_year, p.is_new, pid)
+
+            ranked = sorted(ids, key=key)
+            chosen = set(ranked[: max(limit, slot.max)])
+            chosen |= {pid for pid in ids if (pid, review.id, slot.code) in keep or (review.id, pid) in pinned}
+            slots[(review.id, slot.code)] = [pid for pid in ids if pid in chosen]
+    return _Candidates(slots, cands.blocked, cands.pin_messages), pruned
+
+
+def _discipline_cap(problem: Problem, review: Review, cands: _Candidates) -> int:
+    """Most distinct disciplines the team can hold: a matching of slot places to disciplines."""
+    places = []
+    for slot in review.slots:
+        kinds = {DISCIPLINES[problem.peer(pid).role] for pid in cands.slots[(review.id, slot.code)]}
+        places += [kinds] * min(slot.max, len(kinds))
+    owner: dict[str, int] = {}
+
+    def augment(i: int, seen: set[str]) -> bool:
+        for d in places[i]:
+            if d not in seen:
+                seen.add(d)
+                if d not in owner or augment(owner[d], seen):
+                    owner[d] = i
+                    return True
+        return False
+
+    return sum(augment(i, set()) for i in range(len(places)))
+
+
+def upper_bound(problem: Problem, cands: _Candidates) -> int:
+    """A valid upper bound on :func:`~.scoring.score`, review by review, ignoring competition for peers.
+
+    Used alongside CP-SAT's own bound, which on large seasons the LP may not tighten in time.
+    """
+    w = problem.weights
+    total = 0
+    for review in problem.reviews:
+        pool = {pid for s in review.slots for pid in cands.slots[(review.id, s.code)]}
+        peers = [problem.peer(pid) for pid in pool]
+        lines = set().union(*(p.specialisms for p in peers)) & review.lines_of_enquiry if peers else set()
+        total += w.coverage * len(lines)
+        kinds = {DISCIPLINES[p.role] for p in peers}
+        total += w.mix_disciplines * min(len(kinds), _discipline_cap(problem, review, cands))
+        if any(p.is_new for p in peers) and any(not p.is_new for p in peers):
+            total += w.mentoring
+        total -= w.unfilled * sum(max(0, s.min - len(cands.slots[(review.id, s.code)])) for s in review.slots)
+    return total
 
 
 def _pin_ok(review: Review, pid: str, cands: _Candidates) -> bool:
@@ -632,9 +737,7 @@ def explain(problem: Problem, review: Review, team, cands: _Candidates, placed_o
     covered = set().union(*(p.specialisms for p in team_peers)) & review.lines_of_enquiry if team_peers else set()
     roles = set().union(*(s.roles for s in review.slots))
     pool = [
-        p
-        for p in problem.peers
-        if p.id not in in_team and p.role in roles and p.specialisms & review.lines_of_enquiry
+        p for p in problem.peers if p.id not in in_team and p.role in roles and p.specialisms & review.lines_of_enquiry
     ]
     pool.sort(key=lambda p: (-len(p.specialisms & review.lines_of_enquiry), p.reviews_this_year, p.id))
     counts = Counter(code for _, code in members)

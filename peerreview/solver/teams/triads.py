@@ -44,9 +44,7 @@ class TriadProblem:
 
     def __post_init__(self):
         object.__setattr__(self, "councils", tuple(self.councils))
-        object.__setattr__(
-            self, "last_year", tuple(t if isinstance(t, Triad) else Triad(*t) for t in self.last_year)
-        )
+        object.__setattr__(self, "last_year", tuple(t if isinstance(t, Triad) else Triad(*t) for t in self.last_year))
         object.__setattr__(self, "conflicts", tuple(tuple(c) for c in self.conflicts))
         errors = []
         seen = set()
