@@ -15,13 +15,12 @@ import json
 import random
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from peerreview.solver.teams import DEFAULT_SLOTS, Peer, Problem, Review, Slot, greedy, solve  # noqa: E402
-from peerreview.solver.teams.io import problem_to_json  # noqa: E402
+from peerreview.solver.teams import DEFAULT_SLOTS, Peer, Problem, Review, Slot, greedy, solve
+from peerreview.solver.teams.io import problem_to_json
 
 SIZES = {
     "small": (1, 150, False),

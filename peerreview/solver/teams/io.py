@@ -14,6 +14,7 @@ TRIADS_FORMAT = "peerreview.triads/1"
 
 _SETS = {"specialisms", "unavailable_weeks", "conflict_orgs", "conflict_people", "neighbour_orgs",
          "lines_of_enquiry", "weeks", "pinned", "excluded", "roles"}  # fmt: skip
+_STRINGS = {"id", "name", "organisation", "role", "region", "host_org", "host_region", "code", "label"}
 _FIELDS = {
     Peer: ({"id", "name", "organisation", "role"}, None),
     Review: ({"id", "name", "host_org"}, None),
@@ -50,11 +51,10 @@ def _build(cls, data: Any, path: str, errors: list[str], **extra):
                 ok = False
                 continue
             value = tuple(tuple(v) for v in value)
-        elif key in ("id", "name", "organisation", "role", "region", "host_org", "host_region", "code", "label"):
-            if not isinstance(value, str):
-                errors.append(f"{path}.{key}: expected a string, got {type(value).__name__}")
-                ok = False
-                continue
+        elif key in _STRINGS and not isinstance(value, str):
+            errors.append(f"{path}.{key}: expected a string, got {type(value).__name__}")
+            ok = False
+            continue
         kwargs[key] = value
     kwargs.update(extra)
     if not ok:

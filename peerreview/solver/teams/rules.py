@@ -61,7 +61,8 @@ def _former_employer(peer: Peer, review: Review, options: Options) -> Reason | N
         if org == review.host_org and review.year - until < options.former_employer_years:
             return Reason(
                 "former_employer",
-                f"conflict: worked for the host council until {until} (less than {options.former_employer_years} years)",
+                f"conflict: worked for the host council until {until} "
+                f"(less than {options.former_employer_years} years ago)",
                 "conflict",
             )
     return None
@@ -159,7 +160,7 @@ class Violation:
     message: str
 
 
-def check(problem, teams) -> list[Violation]:
+def check(problem, teams) -> list[Violation]:  # noqa: C901
     """Check a plan (``review_id -> [(peer_id, slot_code)]``) against every hard rule.
 
     Used by the tests and by callers who hand-edit a plan. Unfilled places are not

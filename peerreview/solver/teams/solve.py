@@ -188,7 +188,7 @@ def precheck(problem: Problem) -> list[str]:
 # --- greedy ------------------------------------------------------------------------------
 
 
-def _greedy_teams(problem: Problem, cands: _Candidates) -> dict[str, list[tuple[str, str]]]:
+def _greedy_teams(problem: Problem, cands: _Candidates) -> dict[str, list[tuple[str, str]]]:  # noqa: C901
     weights = problem.weights
     remaining = {p.id: p.yearly_cap - p.reviews_this_year for p in problem.peers}
     busy: dict[str, set[str]] = defaultdict(set)
@@ -280,7 +280,6 @@ class _Model:
 
     def __init__(self, problem: Problem, cands: _Candidates):
         self.problem = problem
-        w = problem.weights
         m = self.model = cp_model.CpModel()
         self.x: dict[tuple[str, str, str], cp_model.IntVar] = {}
         self.short: dict[tuple[str, str], cp_model.IntVar] = {}
@@ -291,90 +290,96 @@ class _Model:
         pinned = {(r.id, pid) for r in problem.reviews for pid in r.pinned}
 
         for review in problem.reviews:
-            rid = review.id
-            attend: dict[str, list] = defaultdict(list)
-            for slot in review.slots:
-                xs = []
-                for pid in cands.slots[(rid, slot.code)]:
-                    v = m.new_bool_var(f"x[{pid},{rid},{slot.code}]")
-                    self.x[(pid, rid, slot.code)] = v
-                    attend[pid].append(v)
-                    xs.append(v)
-                m.add(sum(xs) <= slot.max)
-                if slot.min > 0:
-                    u = m.new_int_var(0, slot.min, f"short[{rid},{slot.code}]")
-                    self.short[(rid, slot.code)] = u
-                    m.add(sum(xs) + u >= slot.min)
-                    terms.append(-w.unfilled * u)
-            a: dict[str, object] = {}
-            for pid, vs in attend.items():
-                if len(vs) > 1:
-                    m.add_at_most_one(vs)
-                a[pid] = vs[0] if len(vs) == 1 else sum(vs)
-                by_peer[pid][rid] = vs
-                if (rid, pid) in pinned:
-                    m.add(sum(vs) == 1)
-            peers = [problem.peer(pid) for pid in a]
-            # coverage: one reward per covered line, not per person
-            if w.coverage:
-                for line in sorted(review.lines_of_enquiry):
-                    who = [a[p.id] for p in peers if line in p.specialisms]
-                    if who:
-                        c = m.new_bool_var(f"cover[{rid},{line}]")
-                        m.add(c <= sum(who))
-                        self.aux.append(
-                            (c, lambda t, rid=rid, line=line: int(any(line in p.specialisms for p in t[rid])))
-                        )
-                        terms.append(w.coverage * c)
-            if w.mix_orgs:
-                orgs: dict[str, list] = defaultdict(list)
-                for p in peers:
-                    orgs[p.organisation].append(a[p.id])
-                for org, vs in orgs.items():
-                    if len(vs) > 1:
-                        e = m.new_int_var(0, len(vs) - 1, f"same_org[{rid},{org}]")
-                        m.add(e >= sum(vs) - 1)
-                        self.aux.append(
-                            (e, lambda t, rid=rid, org=org: max(0, sum(p.organisation == org for p in t[rid]) - 1))
-                        )
-                        terms.append(-w.mix_orgs * e)
-            if w.mix_disciplines:
-                disc: dict[str, list] = defaultdict(list)
-                for p in peers:
-                    disc[DISCIPLINES[p.role]].append(a[p.id])
-                ys = []
-                for d, vs in disc.items():
-                    y = m.new_bool_var(f"disc[{rid},{d}]")
-                    ys.append(y)
-                    m.add(y <= sum(vs))
-                    self.aux.append((y, lambda t, rid=rid, d=d: int(any(DISCIPLINES[p.role] == d for p in t[rid]))))
-                    terms.append(w.mix_disciplines * y)
-                # redundant, but lets the LP see that a one-place slot brings at most one discipline
-                m.add(sum(ys) <= _discipline_cap(problem, review, cands))
-            if w.load_spread:
-                terms.extend(-w.load_spread * p.reviews_this_year * a[p.id] for p in peers if p.reviews_this_year)
-            if w.mentoring:
-                new = [a[p.id] for p in peers if p.is_new]
-                exp = [a[p.id] for p in peers if not p.is_new]
-                if new and exp:
-                    pair = m.new_bool_var(f"mentor[{rid}]")
-                    m.add(pair <= sum(new))
-                    m.add(pair <= sum(exp))
-                    self.aux.append(
-                        (
-                            pair,
-                            lambda t, rid=rid: int(any(p.is_new for p in t[rid]) and not all(p.is_new for p in t[rid])),
-                        )
-                    )
-                    terms.append(w.mentoring * pair)
-                if new:
-                    ex = m.new_int_var(0, len(new), f"new_excess[{rid}]")
-                    m.add(ex >= sum(new) - sum(exp))
-                    self.aux.append((ex, lambda t, rid=rid: max(0, sum(2 * p.is_new - 1 for p in t[rid]))))
-                    terms.append(-w.mentoring * ex)
-            for p_id, q_id in person_conflicts(peers):
-                m.add(a[p_id] + a[q_id] <= 1)
+            self._add_review(review, cands, terms, by_peer, pinned)
+        self._add_season(by_peer, terms)
+        m.maximize(sum(terms))
 
+    def _add_review(self, review: Review, cands: _Candidates, terms: list, by_peer: dict, pinned: set) -> None:  # noqa: C901
+        problem, w, m = self.problem, self.problem.weights, self.model
+        rid = review.id
+        attend: dict[str, list] = defaultdict(list)
+        for slot in review.slots:
+            xs = []
+            for pid in cands.slots[(rid, slot.code)]:
+                v = m.new_bool_var(f"x[{pid},{rid},{slot.code}]")
+                self.x[(pid, rid, slot.code)] = v
+                attend[pid].append(v)
+                xs.append(v)
+            m.add(sum(xs) <= slot.max)
+            if slot.min > 0:
+                u = m.new_int_var(0, slot.min, f"short[{rid},{slot.code}]")
+                self.short[(rid, slot.code)] = u
+                m.add(sum(xs) + u >= slot.min)
+                terms.append(-w.unfilled * u)
+        a: dict[str, object] = {}
+        for pid, vs in attend.items():
+            if len(vs) > 1:
+                m.add_at_most_one(vs)
+            a[pid] = vs[0] if len(vs) == 1 else sum(vs)
+            by_peer[pid][rid] = vs
+            if (rid, pid) in pinned:
+                m.add(sum(vs) == 1)
+        peers = [problem.peer(pid) for pid in a]
+        # coverage: one reward per covered line, not per person
+        if w.coverage:
+            for line in sorted(review.lines_of_enquiry):
+                who = [a[p.id] for p in peers if line in p.specialisms]
+                if who:
+                    c = m.new_bool_var(f"cover[{rid},{line}]")
+                    m.add(c <= sum(who))
+                    self.aux.append((c, lambda t, rid=rid, line=line: int(any(line in p.specialisms for p in t[rid]))))
+                    terms.append(w.coverage * c)
+        if w.mix_orgs:
+            orgs: dict[str, list] = defaultdict(list)
+            for p in peers:
+                orgs[p.organisation].append(a[p.id])
+            for org, vs in orgs.items():
+                if len(vs) > 1:
+                    e = m.new_int_var(0, len(vs) - 1, f"same_org[{rid},{org}]")
+                    m.add(e >= sum(vs) - 1)
+                    self.aux.append(
+                        (e, lambda t, rid=rid, org=org: max(0, sum(p.organisation == org for p in t[rid]) - 1))
+                    )
+                    terms.append(-w.mix_orgs * e)
+        if w.mix_disciplines:
+            disc: dict[str, list] = defaultdict(list)
+            for p in peers:
+                disc[DISCIPLINES[p.role]].append(a[p.id])
+            ys = []
+            for d, vs in disc.items():
+                y = m.new_bool_var(f"disc[{rid},{d}]")
+                ys.append(y)
+                m.add(y <= sum(vs))
+                self.aux.append((y, lambda t, rid=rid, d=d: int(any(DISCIPLINES[p.role] == d for p in t[rid]))))
+                terms.append(w.mix_disciplines * y)
+            # redundant, but lets the LP see that a one-place slot brings at most one discipline
+            m.add(sum(ys) <= _discipline_cap(problem, review, cands))
+        if w.load_spread:
+            terms.extend(-w.load_spread * p.reviews_this_year * a[p.id] for p in peers if p.reviews_this_year)
+        if w.mentoring:
+            new = [a[p.id] for p in peers if p.is_new]
+            exp = [a[p.id] for p in peers if not p.is_new]
+            if new and exp:
+                pair = m.new_bool_var(f"mentor[{rid}]")
+                m.add(pair <= sum(new))
+                m.add(pair <= sum(exp))
+                self.aux.append(
+                    (
+                        pair,
+                        lambda t, rid=rid: int(any(p.is_new for p in t[rid]) and not all(p.is_new for p in t[rid])),
+                    )
+                )
+                terms.append(w.mentoring * pair)
+            if new:
+                ex = m.new_int_var(0, len(new), f"new_excess[{rid}]")
+                m.add(ex >= sum(new) - sum(exp))
+                self.aux.append((ex, lambda t, rid=rid: max(0, sum(2 * p.is_new - 1 for p in t[rid]))))
+                terms.append(-w.mentoring * ex)
+        for p_id, q_id in person_conflicts(peers):
+            m.add(a[p_id] + a[q_id] <= 1)
+
+    def _add_season(self, by_peer: dict, terms: list) -> None:
+        problem, w, m = self.problem, self.problem.weights, self.model
         reviews = {r.id: r for r in problem.reviews}
         for pid, per_review in by_peer.items():
             peer = problem.peer(pid)
@@ -400,7 +405,6 @@ class _Model:
                         (extra, lambda t, pid=pid: max(0, sum(p.id == pid for ps in t.values() for p in ps) - 1))
                     )
                     terms.append(-w.load_spread * extra)
-        m.maximize(sum(terms))
 
     def hint(self, teams: dict[str, list[tuple[str, str]]]) -> None:
         chosen = {(pid, rid, code) for rid, team in teams.items() for pid, code in team}
