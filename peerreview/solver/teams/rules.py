@@ -61,8 +61,8 @@ def _former_employer(peer: Peer, review: Review, options: Options) -> Reason | N
         if org == review.host_org and review.year - until < options.former_employer_years:
             return Reason(
                 "former_employer",
-                f"conflict: worked for the host council until {until} "
-                f"(less than {options.former_employer_years} years ago)",
+                f"conflict: worked for the host council until {until}, "
+                f"less than {options.former_employer_years} years ago",
                 "conflict",
             )
     return None

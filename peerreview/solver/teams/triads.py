@@ -192,6 +192,17 @@ def solve_triads(problem: TriadProblem, *, time_limit: float = 10.0, workers: in
                 ),
                 runtime_seconds=time.perf_counter() - start,
             )
+    for t in problem.last_year:
+        # three councils that may not meet each sit in 3 triads of their own: 9 distinct triads
+        if set(t.members) <= set(problem.councils) and n < 9:
+            return TriadResult(
+                "infeasible",
+                message=(
+                    f"{', '.join(t.members)} met last year, so none of them may share a triad: they need 9 separate "
+                    f"triads (3 each), but {n} councils give only {n}. Allow repeat pairings or add councils."
+                ),
+                runtime_seconds=time.perf_counter() - start,
+            )
     status, triads, repeats = _solve(problem, forbidden, time_limit, workers, seed)
     if status != "infeasible":
         return TriadResult(status, triads, repeats, runtime_seconds=time.perf_counter() - start)

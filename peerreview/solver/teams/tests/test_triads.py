@@ -38,3 +38,9 @@ def test_repeat_pairs_are_minimised():
     # 7 councils: a Fano plane has every pair meet exactly once
     assert result.status == "optimal"
     assert result.repeats == 0
+
+
+def test_last_years_triad_needs_nine_councils():
+    result = solve_triads(TriadProblem(tuple("ABCDEFG"), (Triad("A", "B", "C"),)), workers=1)
+    assert result.status == "infeasible"
+    assert "need 9 separate triads" in result.message
