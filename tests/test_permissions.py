@@ -1,12 +1,11 @@
 """The permissions table is the single source of truth: every URL is in it, and every role gets what it says."""
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from peerreview.core.permissions import PERMISSIONS
 from peerreview.core.roles import Role
-from django.test import Client
-
 from peerreview.core.testing import url_kwargs
 
 

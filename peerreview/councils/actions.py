@@ -43,11 +43,26 @@ def read_organisation_data(councils_path: Path = DATA / "councils.yaml", partner
 def load_organisations(*, by=None, **paths) -> dict:
     councils, partners = read_organisation_data(**paths)
     rows = [
-        {"code": c["code"], "name": c["name"], "short_name": c.get("short_name", ""), "kind": Organisation.Kind.COUNCIL,
-         "council_kind": c.get("kind", ""), "region": c["region"]}
+        {
+            "code": c["code"],
+            "name": c["name"],
+            "short_name": c.get("short_name", ""),
+            "kind": Organisation.Kind.COUNCIL,
+            "council_kind": c.get("kind", ""),
+            "region": c["region"],
+        }
         for c in councils
-    ] + [{"code": p["code"], "name": p["name"], "short_name": "", "kind": p["kind"], "council_kind": "",
-          "region": p.get("region") or ""} for p in partners]
+    ] + [
+        {
+            "code": p["code"],
+            "name": p["name"],
+            "short_name": "",
+            "kind": p["kind"],
+            "council_kind": "",
+            "region": p.get("region") or "",
+        }
+        for p in partners
+    ]
     existing = {o.code: o for o in Organisation.objects.filter(code__in=[r["code"] for r in rows])}
     fields = ["name", "short_name", "kind", "council_kind", "region"]
     new, changed = [], []
@@ -65,7 +80,11 @@ def load_organisations(*, by=None, **paths) -> dict:
     through = Organisation.neighbours.through
     through.objects.filter(from_organisation_id__in=ids.values()).delete()
     through.objects.bulk_create(
-        [through(from_organisation_id=ids[c["code"]], to_organisation_id=ids[n]) for c in councils for n in c.get("neighbours", [])],
+        [
+            through(from_organisation_id=ids[c["code"]], to_organisation_id=ids[n])
+            for c in councils
+            for n in c.get("neighbours", [])
+        ],
         ignore_conflicts=True,
     )
     audit.record("organisations.loaded", by=by, summary=f"{len(councils)} councils, {len(partners)} partners")

@@ -160,7 +160,7 @@ class Violation:
     message: str
 
 
-def check(problem, teams) -> list[Violation]:  # noqa: C901
+def check(problem, teams) -> list[Violation]:
     """Check a plan (``review_id -> [(peer_id, slot_code)]``) against every hard rule.
 
     Used by the tests and by callers who hand-edit a plan. Unfilled places are not

@@ -188,7 +188,7 @@ def precheck(problem: Problem) -> list[str]:
 # --- greedy ------------------------------------------------------------------------------
 
 
-def _greedy_teams(problem: Problem, cands: _Candidates) -> dict[str, list[tuple[str, str]]]:  # noqa: C901
+def _greedy_teams(problem: Problem, cands: _Candidates) -> dict[str, list[tuple[str, str]]]:
     weights = problem.weights
     remaining = {p.id: p.yearly_cap - p.reviews_this_year for p in problem.peers}
     busy: dict[str, set[str]] = defaultdict(set)
@@ -294,7 +294,7 @@ class _Model:
         self._add_season(by_peer, terms)
         m.maximize(sum(terms))
 
-    def _add_review(self, review: Review, cands: _Candidates, terms: list, by_peer: dict, pinned: set) -> None:  # noqa: C901
+    def _add_review(self, review: Review, cands: _Candidates, terms: list, by_peer: dict, pinned: set) -> None:
         problem, w, m = self.problem, self.problem.weights, self.model
         rid = review.id
         attend: dict[str, list] = defaultdict(list)

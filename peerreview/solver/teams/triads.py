@@ -101,7 +101,7 @@ def _forbidden(problem: TriadProblem, use_last_year: bool = True, use_conflicts:
     return out
 
 
-def _solve(problem: TriadProblem, forbidden: set, time_limit: float, workers: int, seed: int):  # noqa: C901
+def _solve(problem: TriadProblem, forbidden: set, time_limit: float, workers: int, seed: int):
     cs = problem.councils
     n = len(cs)
     m = cp_model.CpModel()
