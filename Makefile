@@ -39,6 +39,7 @@ format: ## Format the code
 	.venv/bin/ruff check --fix .
 
 check: ## Migrations are complete and production settings pass Django's deployment checks
+	mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run
 	PEERREVIEW_DEV=0 DEBUG=false SECURE=true SECRET_KEY=$$(openssl rand -hex 40) ALLOWED_HOSTS=peer-review.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
