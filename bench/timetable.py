@@ -108,7 +108,7 @@ def _fixed_sessions(dates: list[str], peers: list[Peer]) -> list[Session]:
     return out
 
 
-def _session(rng: random.Random, i: int, participants: list[Participant], rooms: list[Room]) -> Session:
+def _session(rng: random.Random, i: int, participants: list[Participant], rooms: list[Room], specs: list[str]) -> Session:
     kind = rng.choices(["interview", "focus_group", "case_discussion", "practice_observation"], [4, 3, 3, 1])[0]
     minutes, peers = {"interview": (45, 1), "focus_group": (90, 2), "case_discussion": (60, 1)}.get(kind, (90, 1))
     loes = frozenset(rng.sample(LOES, rng.choice((1, 1, 2))))
@@ -118,8 +118,8 @@ def _session(rng: random.Random, i: int, participants: list[Participant], rooms:
     extra = {}
     if kind == "case_discussion":
         extra["required_peer_roles"] = frozenset({"Case auditor"}) if rng.random() < 0.3 else frozenset()
-    if rng.random() < 0.15:
-        extra["required_specialisms"] = frozenset({rng.choice(SPECS)})
+    if rng.random() < 0.15 and not extra.get("required_peer_roles"):
+        extra["required_specialisms"] = frozenset({rng.choice(specs)})
     if kind == "practice_observation":
         extra |= {"mode": "in_person", "room_ids": (rng.choice(rooms).id,)}
     return Session(f"s{i + 1}", f"{kind.replace('_', ' ').capitalize()} {i + 1}", kind, minutes, peers, (), **extra,
@@ -138,7 +138,8 @@ def generate(size: str, seed: int) -> Problem:
     rooms = [Room("r1", "MASH office", "Civic Centre"), Room("r2", "Family hub", "North Family Hub")]
     sessions = _fixed_sessions(dates, peers)
     n_flexible = n_sessions - len(sessions)
-    flexible = [_session(rng, i, participants, rooms) for i in range(n_flexible)]
+    specs = sorted({x for p in peers for x in p.specialisms})
+    flexible = [_session(rng, i, participants, rooms, specs) for i in range(n_flexible)]
     # Pin one session, as a PCM would.
     s = dataclasses.replace(flexible[0], required_peer_roles=frozenset(), required_specialisms=frozenset())
     flexible[0] = dataclasses.replace(s, pinned=Pinned(dates[min(1, n_days - 1)], "10:00", tuple(p.id for p in peers[2 : 2 + s.peers_needed])))

@@ -101,10 +101,11 @@ class PeersNeeded(Rule):
             m.model.Add(sum(xs.values()) == g.needed(s))
             for pid in s.required_peer_ids:
                 m.model.Add(xs[pid] == 1)
+            lit = m.lit(("needs", s.id)) if s.required_peer_roles or s.required_specialisms else None
             for role in s.required_peer_roles:
-                m.model.Add(sum(x for p, x in xs.items() if g.peer[p].role == role) >= 1)
+                m.model.Add(sum(x for p, x in xs.items() if g.peer[p].role == role) >= 1).OnlyEnforceIf(lit)
             for spec in s.required_specialisms:
-                m.model.Add(sum(x for p, x in xs.items() if spec in g.peer[p].specialisms) >= 1)
+                m.model.Add(sum(x for p, x in xs.items() if spec in g.peer[p].specialisms) >= 1).OnlyEnforceIf(lit)
 
     def check(self, g: Grid, placed: dict[str, Placed]) -> list[Violation]:
         out = []

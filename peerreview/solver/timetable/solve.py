@@ -241,6 +241,10 @@ def _key_words(g: Grid, key: tuple) -> str:
         item = {"peer": g.peer, "participant": g.participant, "room": g.room}[key[1]][key[2]]
         who = {"peer": "Peer ", "participant": "", "room": "Room "}[key[1]] + item.name
         return f"{who} is free only {_free_words(g, item.unavailable)}"
+    if key[0] == "needs":
+        s = g.session[key[1]]
+        wants = sorted(s.required_peer_roles) + sorted(s.required_specialisms)
+        return f"“{s.title}” needs {g.needed(s)} peer(s) covering {', '.join(wants)}"
     if key[0] == "cap":
         return f"Peer {g.peer[key[2]].name} may take at most {g.peer[key[2]].max_sessions_per_day} sessions a day"
     return _session_words(g, key[1])

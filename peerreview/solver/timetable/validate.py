@@ -63,6 +63,11 @@ def _session_errors(g: Grid, i: int, s) -> list[str]:
     for role in sorted(s.required_peer_roles):
         if not any(role == p.role for p in team):
             errors.append(f"{path}.required_peer_roles: “{s.title}” needs a {role}, and no eligible peer has that role")
+    if g.needed(s) == 1 and not s.pinned and not errors:
+        roles, specs = s.required_peer_roles, s.required_specialisms
+        if len(roles) > 1 or not any(roles <= {p.role} and specs <= p.specialisms for p in team):
+            wants = ", ".join(sorted(roles) + sorted(specs))
+            errors.append(f"{path}: “{s.title}” needs one peer with all of {wants}, and no eligible peer has them all")
     if g.needed(s) > len(eligible):
         errors.append(
             f"{path}.peers_needed: “{s.title}” needs {g.needed(s)} peers but only {len(eligible)} may hear from "
