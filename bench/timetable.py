@@ -242,7 +242,7 @@ def run(size: str, seed: int, time_limit: float, workers: int) -> dict:
     if res.timetable.assignments and res.status in ("optimal", "feasible"):
         changed, _ = _drop_out(problem, res.timetable)
         t0 = time.perf_counter()
-        rep = repair(changed, res.timetable, time_limit=5, workers=workers, seed=seed)
+        rep = repair(changed, res.timetable, time_limit=2, workers=workers, seed=seed)
         row |= {"repair_s": time.perf_counter() - t0, "moved": len(rep.moved), "repair_status": rep.status}
     return row
 
