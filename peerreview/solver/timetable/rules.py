@@ -435,8 +435,14 @@ class PairRotation(Soft):
         g = m.g
         together = defaultdict(list)
         for s in _pair_sessions(g):
+            bs = []
             for p, q in itertools.combinations(sorted(m.x[s.id]), 2):
-                together[p, q].append(m.both(s.id, p, q))
+                bs.append(m.both(s.id, p, q))
+                together[p, q].append(bs[-1])
+            # A session with k peers has exactly k(k-1)/2 pairs: a valid cut that makes each
+            # "both" literal exact and tightens the bound a great deal.
+            k = g.needed(s)
+            m.model.Add(sum(bs) == k * (k - 1) // 2)
         terms = []
         for (p, q), bs in together.items():
             if len(bs) > g.p.pair_repeat_limit:
