@@ -103,7 +103,7 @@ def test_one_day_seven_peer_scenario_is_feasible_with_exact_capacity():
     assert capacity_report(problem) == [
         "Monday: sessions need 42 peer-hours; 7 peers have 42 available after fixed events and lunch"
     ]
-    result = solve(problem, time_limit=0.8, workers=1)
+    result = solve(problem, time_limit=0.4, workers=1)
     assert result.status in ("optimal", "feasible")
     assert check(problem, result.timetable) == []
 
