@@ -480,6 +480,11 @@ class WorkloadBalance(Soft):
         for load in loads:
             m.model.Add(hi >= load)
             m.model.Add(lo <= load)
+        # Loads always sum to the total work, so the busiest has at least the mean and the quietest
+        # at most the mean: implied, but it lifts the LP bound.
+        work = sum(g.needed(s) * s.slots for s in g.p.sessions if not g.is_team(s))
+        m.model.Add(hi * len(loads) >= work)
+        m.model.Add(lo * len(loads) <= work)
         return hi - lo
 
     def penalty(self, g: Grid, placed: dict[str, Placed]):
