@@ -439,19 +439,17 @@ def _must_move(problem: Problem, previous: Timetable) -> tuple[set[str], int]:
     return {sid for v in broken for sid in v.session_ids}, lower
 
 
-def _neighbours(previous: Timetable, ids: set[str]) -> set[str]:
+def _neighbours(problem: Problem, previous: Timetable, ids: set[str]) -> set[str]:
     """``ids`` plus sessions on the same day sharing a peer, participant or room with one of them."""
+    people = {s.id: s.participant_ids for s in problem.sessions}
+
+    def keys(a) -> set[tuple[str, str]]:
+        who = (*a.peer_ids, *people.get(a.session_id, ()), *([a.room_id] if a.room_id else []))
+        return {(a.day, x) for x in who}
+
     by = previous.by_session()
-    keys = set()
-    for sid in ids:
-        a = by.get(sid)
-        if a:
-            keys |= (
-                {(a.day, p) for p in a.peer_ids} | {(a.day, a.room_id)}
-                if a.room_id
-                else {(a.day, p) for p in a.peer_ids}
-            )
-    return ids | {a.session_id for a in previous.assignments if keys & {(a.day, p) for p in (*a.peer_ids, a.room_id)}}
+    wanted = set().union(*(keys(by[sid]) for sid in ids if sid in by))
+    return ids | {a.session_id for a in previous.assignments if keys(a) & wanted}
 
 
 def repair(
@@ -478,7 +476,7 @@ def repair(
     """
     t0 = time.perf_counter()
     broken, lower = _must_move(problem, previous)
-    rings = [broken, _neighbours(previous, broken), None]
+    rings = [broken, _neighbours(problem, previous, broken), None]
     last = None
     for i, free in enumerate(rings):
         remaining = time_limit - (time.perf_counter() - t0)

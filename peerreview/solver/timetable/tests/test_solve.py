@@ -129,3 +129,15 @@ def test_lengths_off_the_grid_are_rounded_up_and_reported():
     result = solve(problem, time_limit=0.5, workers=1)
     assert result.timetable.assignments[0].end == "09:30"
     assert any("rounded up" in line for line in result.explanation)
+
+
+def test_repair_places_a_new_session_and_drops_a_removed_one_without_moving_others():
+    problem = small_problem()
+    first = solve(problem, time_limit=0.5, workers=1, seed=0)
+    extra = Session("lm", "Interview with the Lead Member", "interview", 45, participant_ids=("dcs",))
+    changed = small_problem(sessions=(*problem.sessions[:-1], extra))
+    result = repair(changed, first.timetable, time_limit=0.8, workers=1)
+    assert result.status in ("optimal", "feasible")
+    assert result.moved == ()
+    assert check(changed, result.timetable) == []
+    assert "lm" in result.timetable.by_session()
