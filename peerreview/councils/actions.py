@@ -8,6 +8,8 @@ from peerreview.core import audit
 from .models import REGIONS, Organisation
 
 DATA = Path(__file__).parent / "data"
+# libyaml's loader when it is built in: the pure-Python one is ten times slower.
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PARTNER_KINDS = {"police", "health", "lga", "education", "other"}
 
 
@@ -17,20 +19,53 @@ class OrganisationDataError(Exception):
         super().__init__("\n".join(problems))
 
 
+def _read_list(path: Path, key: str, problems: list[str]) -> list[dict]:
+    """Read one data file's list of entries, adding a message that names the file for anything wrong."""
+    try:
+        raw = yaml.load(path.read_text(), Loader=SafeLoader)
+    except OSError as exc:
+        problems.append(f"{path.name}: cannot be read ({exc.strerror or exc})")
+        return []
+    except yaml.YAMLError as exc:
+        problems.append(f"{path.name}: not valid YAML ({exc})")
+        return []
+    if not isinstance(raw, dict) or not isinstance(raw.get(key), list):
+        problems.append(f"{path.name}: must have a list called '{key}'")
+        return []
+    entries = []
+    for i, entry in enumerate(raw[key]):
+        if not isinstance(entry, dict):
+            problems.append(f"{path.name}: {key}[{i}] must be a mapping")
+            continue
+        missing = [k for k in ("code", "name") if not entry.get(k)]
+        if missing:
+            problems.append(f"{path.name}: {key}[{i}] has no {' or '.join(missing)}")
+            continue
+        entries.append(entry)
+    return entries
+
+
 def read_organisation_data(councils_path: Path = DATA / "councils.yaml", partners_path: Path = DATA / "partners.yaml"):
-    councils = yaml.safe_load(councils_path.read_text())["councils"]
-    partners = yaml.safe_load(partners_path.read_text())["organisations"]
-    problems = []
+    problems: list[str] = []
+    councils = _read_list(Path(councils_path), "councils", problems)
+    partners = _read_list(Path(partners_path), "organisations", problems)
     codes = [c["code"] for c in councils] + [p["code"] for p in partners]
-    for code in {c for c in codes if codes.count(c) > 1}:
+    for code in sorted({c for c in codes if codes.count(c) > 1}):
         problems.append(f"Organisation code '{code}' is used more than once")
-    council_codes = {c["code"] for c in councils}
+    neighbours = {c["code"]: set(c.get("neighbours") or []) for c in councils}
     for i, c in enumerate(councils):
         if c.get("region") not in REGIONS:
             problems.append(f"councils[{i}] ({c.get('code')}): region '{c.get('region')}' is not an English region")
-        for n in c.get("neighbours", []):
-            if n not in council_codes:
+        for n in c.get("neighbours") or []:
+            if n not in neighbours:
                 problems.append(f"councils[{i}] ({c['code']}): neighbour '{n}' is not a council code")
+            elif n == c["code"]:
+                problems.append(f"councils[{i}] ({c['code']}): a council cannot be its own neighbour")
+            elif c["code"] not in neighbours[n]:
+                # The relation is stored both ways, so a one-sided entry would be silently lost.
+                problems.append(
+                    f"councils[{i}] ({c['code']}): lists '{n}' as a neighbour, but '{n}' does not list '{c['code']}'"
+                )
     for i, p in enumerate(partners):
         if p.get("kind") not in PARTNER_KINDS:
             problems.append(f"organisations[{i}] ({p.get('code')}): kind must be one of {sorted(PARTNER_KINDS)}")
@@ -60,6 +95,6 @@ def load_organisations(*, by=None, **paths) -> dict:
             code=p["code"], defaults={"name": p["name"], "kind": p["kind"], "region": p.get("region") or ""}
         )
     for c in councils:
-        by_code[c["code"]].neighbours.set([by_code[n] for n in c.get("neighbours", [])])
+        by_code[c["code"]].neighbours.set([by_code[n] for n in c.get("neighbours") or []])
     audit.record("organisations.loaded", by=by, summary=f"{len(councils)} councils, {len(partners)} partners")
     return {"councils": len(councils), "partners": len(partners)}
