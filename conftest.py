@@ -8,6 +8,15 @@ import pytest
 pytest_plugins = ["peerreview.core.testing", "peerreview.core.browser"]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the reference data (councils, review types) once per test database, not once per test."""
+    from peerreview.core.testing import load_reference_data
+
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_private(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

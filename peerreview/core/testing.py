@@ -130,11 +130,22 @@ def _staff_review(prefix: str, host_code: str):
     return review, members | {m.role: m.user for m in review.memberships.select_related("user") if m.role != Role.PCM}
 
 
+def load_reference_data() -> None:
+    """Load the councils and review types unless they are already there (loading is idempotent anyway)."""
+    from peerreview.councils.models import Organisation
+    from peerreview.policy.models import ReviewType
+
+    quiet = io.StringIO()
+    if Organisation.objects.count() < 150:
+        call_command("load_organisations", stdout=quiet)
+    if not ReviewType.objects.exists():
+        call_command("load_policy", stdout=quiet)
+
+
 @pytest.fixture
 def reference_data(db):
-    quiet = io.StringIO()
-    call_command("load_organisations", stdout=quiet)
-    call_command("load_policy", stdout=quiet)
+    # Usually loaded once per test database by conftest.py's django_db_setup; transactional tests empty it.
+    load_reference_data()
 
 
 @pytest.fixture
