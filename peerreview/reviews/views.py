@@ -73,11 +73,15 @@ def dates(request: HttpRequest, review_id: int) -> HttpResponse:
     form = DatesForm(review, request.POST or None)
     if request.method == "POST" and form.is_valid():
         overrides = form.overrides() if form.cleaned_data["delivery_start"] == review.delivery_start else {}
-        actions.change_dates(
-            review, by=request.user, delivery_start=form.cleaned_data["delivery_start"], overrides=overrides
-        )
-        messages.success(request, "Key dates saved")
-        return redirect("reviews:detail", review_id=review.pk)
+        try:
+            actions.change_dates(
+                review, by=request.user, delivery_start=form.cleaned_data["delivery_start"], overrides=overrides
+            )
+        except actions.ReviewError as exc:
+            form.add_error("delivery_start", str(exc))
+        else:
+            messages.success(request, "Key dates saved")
+            return redirect("reviews:detail", review_id=review.pk)
     return render(request, "reviews/dates.html", {"form": form})
 
 
@@ -175,9 +179,13 @@ def scope_lines(request: HttpRequest, review_id: int) -> HttpResponse:
 def scope_custom_line(request: HttpRequest, review_id: int) -> HttpResponse:
     form = CustomLineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actions.add_custom_line(request.review, by=request.user, **form.cleaned_data)
-        messages.success(request, "Line of enquiry added")
-        return redirect("reviews:scope", review_id=review_id)
+        try:
+            actions.add_custom_line(request.review, by=request.user, **form.cleaned_data)
+        except actions.ReviewError as exc:
+            form.add_error("question", str(exc))
+        else:
+            messages.success(request, "Line of enquiry added")
+            return redirect("reviews:scope", review_id=review_id)
     return render(request, "reviews/scope_custom_line.html", {"form": form})
 
 
