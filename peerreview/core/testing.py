@@ -119,6 +119,7 @@ def _staff_review(prefix: str, host_code: str):
 
     pcm = make_user(f"{prefix}.pcm@example.org", is_lga_staff=True)
     review = make_review(pcm=pcm, host_code=host_code)
+    actions.accept_confidentiality(review.memberships.get(user=pcm), by=pcm)
     members = {Role.PCM: pcm}
     for role in Role:
         if role == Role.PCM:
