@@ -24,8 +24,11 @@ def _sign_in(client, email, password=PASSWORD, **extra):
 
 
 def _link(message) -> str:
-    return re.search(r"http://[^\s]+", message.body).group(0).removeprefix(settings.SITE_ROOT).removeprefix(
-        "http://testserver"
+    return (
+        re.search(r"http://[^\s]+", message.body)
+        .group(0)
+        .removeprefix(settings.SITE_ROOT)
+        .removeprefix("http://testserver")
     )
 
 
