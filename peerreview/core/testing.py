@@ -8,6 +8,7 @@ import datetime
 import io
 import re
 from dataclasses import dataclass, field
+from html import unescape
 
 import html5lib
 import pytest
@@ -222,7 +223,7 @@ def error_messages(response) -> list[str]:
     html = response.content.decode()
     block = re.search(r'govuk-error-summary__list">(.*?)</ul>', html, re.S)
     return (
-        [re.sub(r"<[^>]+>", "", m).strip() for m in re.findall(r"<li>(.*?)</li>", block.group(1), re.S)]
+        [unescape(re.sub(r"<[^>]+>", "", m)).strip() for m in re.findall(r"<li>(.*?)</li>", block.group(1), re.S)]
         if block
         else []
     )
