@@ -77,8 +77,6 @@ def create_review(*, by, host, review_type, delivery_start, title="", has_case_r
 @transaction.atomic
 def change_dates(review: Review, *, by, delivery_start: datetime.date, overrides: dict[str, datetime.date]) -> None:
     old = review.delivery_start
-    if delivery_start != old and delivery_start <= timezone.localdate():
-        raise ReviewError("The delivery start date must be in the future")
     review.delivery_start = delivery_start
     review.save(update_fields=["delivery_start"])
     _set_key_dates(review, keep_overrides=old == delivery_start)

@@ -73,15 +73,11 @@ def dates(request: HttpRequest, review_id: int) -> HttpResponse:
     form = DatesForm(review, request.POST or None)
     if request.method == "POST" and form.is_valid():
         overrides = form.overrides() if form.cleaned_data["delivery_start"] == review.delivery_start else {}
-        try:
-            actions.change_dates(
-                review, by=request.user, delivery_start=form.cleaned_data["delivery_start"], overrides=overrides
-            )
-        except actions.ReviewError as exc:
-            form.add_error("delivery_start", str(exc))
-        else:
-            messages.success(request, "Key dates saved")
-            return redirect("reviews:detail", review_id=review.pk)
+        actions.change_dates(
+            review, by=request.user, delivery_start=form.cleaned_data["delivery_start"], overrides=overrides
+        )
+        messages.success(request, "Key dates saved")
+        return redirect("reviews:detail", review_id=review.pk)
     return render(request, "reviews/dates.html", {"form": form})
 
 
