@@ -280,3 +280,24 @@ def test_a_deactivated_account_cannot_sign_in():
     response = _sign_in(QualityClient(), "gone@example.org")
     assert response.status_code == 200
     assert error_messages(response) == ["Enter a correct email address and password"]
+
+
+def test_a_session_ends_at_the_absolute_limit_even_when_active():
+    client = sign_in(make_user("pat@example.org"))
+    client.get(reverse("reviews:home"))
+    session = client.session
+    session["signed_in_at"] = time.time() - settings.SESSION_ABSOLUTE_SECONDS - 5
+    session.save()
+    assert client.get(reverse("reviews:home")).status_code == 302
+    assert client.get(reverse("reviews:home")).status_code == 302
+
+
+def test_resetting_the_password_signs_out_other_sessions():
+    user = make_user("pat@example.org")
+    elsewhere = sign_in(user)
+    assert elsewhere.get(reverse("reviews:home")).status_code == 200
+    client = QualityClient()
+    client.post(reverse("accounts:password_reset"), {"email": "pat@example.org"})
+    form_url = client.get(_link(mail.outbox[0]))["Location"]
+    client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert elsewhere.get(reverse("reviews:home")).status_code == 302

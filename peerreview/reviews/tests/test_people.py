@@ -198,3 +198,12 @@ def test_pcm_sees_who_has_not_accepted_on_the_people_and_confidentiality_pages(w
     assert "Who has accepted" not in _text(world.client(Role.PEER).get(_url("confidentiality", world.review)))
     sign_in(newcomer).post(_url("confidentiality", world.review))
     assert "Not yet accepted" not in _text(client.get(_url("people", world.review)))
+
+
+def test_accepting_an_older_version_of_the_agreement_does_not_count(world):
+    newcomer = _newcomer(world)
+    membership = world.review.memberships.get(user=newcomer)
+    version = world.review.review_type.agreement["version"]
+    ConfidentialityAcceptance.objects.create(membership=membership, version=version - 1, text_sha256="0" * 64)
+    response = sign_in(newcomer).get(reverse("documents:list", kwargs={"review_id": world.review.pk}))
+    assert response.status_code == 302 and response["Location"] == _url("confidentiality", world.review)
