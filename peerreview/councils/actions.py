@@ -76,25 +76,44 @@ def read_organisation_data(councils_path: Path = DATA / "councils.yaml", partner
 
 @transaction.atomic
 def load_organisations(*, by=None, **paths) -> dict:
+    """Create or update every organisation in the files, in a few queries, and set the councils' neighbours."""
     councils, partners = read_organisation_data(**paths)
-    by_code = {}
-    for c in councils:
-        org, _ = Organisation.objects.update_or_create(
-            code=c["code"],
-            defaults={
-                "name": c["name"],
-                "short_name": c.get("short_name", ""),
-                "kind": Organisation.Kind.COUNCIL,
-                "council_kind": c.get("kind", ""),
-                "region": c["region"],
-            },
-        )
-        by_code[org.code] = org
-    for p in partners:
-        Organisation.objects.update_or_create(
-            code=p["code"], defaults={"name": p["name"], "kind": p["kind"], "region": p.get("region") or ""}
-        )
-    for c in councils:
-        by_code[c["code"]].neighbours.set([by_code[n] for n in c.get("neighbours") or []])
+    wanted = {
+        c["code"]: {
+            "name": c["name"],
+            "short_name": c.get("short_name", ""),
+            "kind": Organisation.Kind.COUNCIL,
+            "council_kind": c.get("kind", ""),
+            "region": c["region"],
+        }
+        for c in councils
+    } | {p["code"]: {"name": p["name"], "kind": p["kind"], "region": p.get("region") or ""} for p in partners}
+    existing = Organisation.objects.in_bulk(list(wanted), field_name="code")
+    new, changed = [], []
+    for code, fields in wanted.items():
+        org = existing.get(code)
+        if org is None:
+            new.append(Organisation(code=code, **fields))
+        elif any(getattr(org, k) != v for k, v in fields.items()):
+            for k, v in fields.items():
+                setattr(org, k, v)
+            changed.append(org)
+    Organisation.objects.bulk_create(new)
+    Organisation.objects.bulk_update(changed, ["name", "short_name", "kind", "council_kind", "region"])
+
+    # Neighbours: the relation is symmetric, so the table holds each pair both ways. Only pairs between
+    # councils in the file are managed here; links to other organisations (the demo council) are left alone.
+    ids = dict(Organisation.objects.filter(code__in=[c["code"] for c in councils]).values_list("code", "id"))
+    pairs = {(ids[c["code"]], ids[n]) for c in councils for n in c.get("neighbours") or []}
+    through = Organisation.neighbours.through
+    managed = through.objects.filter(from_organisation_id__in=ids.values(), to_organisation_id__in=ids.values())
+    current = set(managed.values_list("from_organisation_id", "to_organisation_id"))
+    stale = current - pairs
+    if stale:
+        for a, b in stale:
+            managed.filter(from_organisation_id=a, to_organisation_id=b).delete()
+    through.objects.bulk_create(
+        [through(from_organisation_id=a, to_organisation_id=b) for a, b in sorted(pairs - current)]
+    )
     audit.record("organisations.loaded", by=by, summary=f"{len(councils)} councils, {len(partners)} partners")
     return {"councils": len(councils), "partners": len(partners)}
