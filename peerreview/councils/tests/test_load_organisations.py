@@ -127,3 +127,24 @@ def test_cli_prints_every_problem_and_exits_non_zero(tmp_path):
     assert "The organisation data has problems:" in result.stderr
     assert "region 'Wessex' is not an English region" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_corrected_file_updates_names_and_neighbours_and_keeps_other_links(tmp_path):
+    _load()
+    fictional = Organisation.objects.create(code="borsetshire", name="Borsetshire", kind="council", is_fictional=True)
+    fictional.neighbours.add(Organisation.objects.get(code="worcestershire"))
+
+    def edit(cs):
+        by = {c["code"]: c for c in cs}
+        by["kent"]["name"] = "Kent Council (renamed)"
+        by["kent"]["neighbours"].remove("medway")
+        by["medway"]["neighbours"].remove("kent")
+
+    _load(**_write(tmp_path, councils=edit))
+    kent = Organisation.objects.get(code="kent")
+    assert kent.name == "Kent Council (renamed)"
+    assert not kent.neighbours.filter(code="medway").exists()
+    assert not Organisation.objects.get(code="medway").neighbours.filter(code="kent").exists()
+    assert kent.neighbours.filter(code="east-sussex").exists()
+    assert fictional.neighbours.filter(code="worcestershire").exists()
+    assert Organisation.objects.get(code="worcestershire").neighbours.filter(code="borsetshire").exists()
