@@ -35,7 +35,9 @@ def _allow_log_cleanup_after_transactional_tests(request):
 
     core_apps.ALLOW_LOG_CLEANUP = False
     yield
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
         from django.db import connection
 
         from peerreview.core import apps as core_apps
