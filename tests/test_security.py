@@ -47,6 +47,20 @@ def test_pages_have_no_inline_script_or_style(world):
         assert not re.search(r"\son[a-z]+=", page), url  # no inline event handlers (onpaste, onclick...)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_logs_stay_append_only_in_a_transactional_test():
+    row = record("test.event", by=None, summary="original")
+    with pytest.raises(DatabaseError, match="append-only"):
+        AuditEvent.objects.filter(pk=row.pk).update(summary="changed")
+
+
+def test_the_logs_are_append_only_again_after_a_transactional_test_has_flushed_them():
+    # Runs after the test above in the same process: its clean-up must not leave the logs open.
+    row = record("test.event", by=None, summary="original")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=row.pk).delete()
+
+
 def _audit_row():
     return record("test.event", by=None, summary="original")
 
