@@ -55,8 +55,20 @@ def check_page(html: str, *, path: str = "") -> None:
                 raise PageQualityError(f"{path}: error summary links to #{target}, which is not on the page")
 
 
+_HANDLERS: dict = {}
+
+
 class QualityClient(Client):
     """A test client that checks every HTML page it receives."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Loading the middleware (WhiteNoise scans the static files) costs more than a request, and the
+        # permission tests make hundreds of clients: share one handler per middleware list.
+        from django.conf import settings
+
+        key = (self.handler.enforce_csrf_checks, tuple(settings.MIDDLEWARE))
+        self.handler = _HANDLERS.setdefault(key, self.handler)
 
     def request(self, **request):
         response = super().request(**request)
