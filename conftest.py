@@ -8,6 +8,15 @@ import pytest
 pytest_plugins = ["peerreview.core.testing", "peerreview.core.browser"]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the reference data (councils, review types) once per test database, not once per test."""
+    from peerreview.core.testing import load_reference_data
+
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_private(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -26,7 +35,9 @@ def _allow_log_cleanup_after_transactional_tests(request):
 
     core_apps.ALLOW_LOG_CLEANUP = False
     yield
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
         from django.db import connection
 
         from peerreview.core import apps as core_apps

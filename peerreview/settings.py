@@ -57,9 +57,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Before the timeout middleware, which tells people why they were signed out.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "peerreview.core.middleware.SessionTimeoutMiddleware",
     "peerreview.core.middleware.PermissionTableMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -154,3 +154,62 @@ def test_team_member_must_accept_confidentiality_before_documents(world):
     assert response.status_code == 302 and response["Location"].endswith("/confidentiality/")
     client.post(reverse("reviews:confidentiality", kwargs={"review_id": world.review.pk}))
     assert client.get(docs).status_code == 200
+
+
+def _post_data(world) -> dict:
+    """Answers that most forms in a review accept, so a refused POST is refused by the permission check alone."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return {
+        "to": "scoping",
+        "reason": "No longer needed",
+        "lines": ["leadership.self_knowledge"],
+        "held_on": today.isoformat(),
+        "attendees": "Sponsor",
+        "purpose": "Why?",
+        "theme": "Theme",
+        "question": "Question?",
+        "full_name": "New Person",
+        "email": "new.person@example.org",
+        "role": Role.PEER,
+        "delivery_start": (world.review.delivery_start + datetime.timedelta(days=7)).isoformat(),
+        "checklist_code": "other",
+        "title": "A title",
+        "file": SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%%EOF\n"),
+    }
+
+
+def _state():
+    """Every row an action could touch, apart from logins (which update last_login)."""
+    from django.apps import apps
+
+    rows = {}
+    for label in ("reviews", "documents", "core"):
+        for model in apps.get_app_config(label).get_models():
+            rows[model._meta.label] = sorted(map(str, model.objects.values_list()))
+    from peerreview.accounts.models import Invitation, User
+
+    rows["users"] = sorted(User.objects.values_list("email", "password", "is_active"))
+    rows["invitations"] = Invitation.objects.count()
+    return rows
+
+
+@pytest.mark.parametrize("name,pattern", REVIEW_URLS, ids=[n for n, _ in REVIEW_URLS])
+def test_review_url_post_matrix(world, name, pattern):
+    """A POST from anyone the table does not allow gets 404 and changes nothing."""
+    rule = PERMISSIONS[name]
+    url = reverse(name, kwargs=url_kwargs(name, _params(pattern), world))
+    refused = [world.members[r] for r in Role if not _expect(rule, r)]
+    refused += [world.other_members[r] for r in Role] + [world.outsider, world.lga_outsider, world.admin]
+    clients = [sign_in(u) for u in refused]  # signing in writes last_login, so before the snapshot
+    before = _state()
+    for user, client in zip(refused, clients, strict=True):
+        status = client.post(url, _post_data(world)).status_code
+        assert status == 404, f"{user.email} POSTed to {url} and got {status}"
+    anonymous = QualityClient().post(url, _post_data(world))
+    assert anonymous.status_code == 302 and "/sign-in/" in anonymous["Location"]
+    assert _state() == before, f"a refused POST to {url} changed something"

@@ -86,8 +86,12 @@ class GovukSetPasswordForm(GovukFormMixin, SetPasswordForm):
 
 
 class InviteUserForm(GovukForm):
+    # Someone else's details: the browser must not offer the signed-in person's own name and email.
     full_name = forms.CharField(
-        label="Full name", max_length=150, error_messages={"required": "Enter the person's full name"}
+        label="Full name",
+        max_length=150,
+        error_messages={"required": "Enter the person's full name"},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     email = forms.EmailField(
         label="Email address",
@@ -95,5 +99,6 @@ class InviteUserForm(GovukForm):
             "required": "Enter their email address",
             "invalid": "Enter an email address in the correct format, like name@example.org",
         },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     is_lga_staff = forms.BooleanField(label="LGA staff (can start reviews)", required=False)

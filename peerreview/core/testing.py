@@ -8,6 +8,7 @@ import datetime
 import io
 import re
 from dataclasses import dataclass, field
+from html import unescape
 
 import html5lib
 import pytest
@@ -54,8 +55,20 @@ def check_page(html: str, *, path: str = "") -> None:
                 raise PageQualityError(f"{path}: error summary links to #{target}, which is not on the page")
 
 
+_HANDLERS: dict = {}
+
+
 class QualityClient(Client):
     """A test client that checks every HTML page it receives."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Loading the middleware (WhiteNoise scans the static files) costs more than a request, and the
+        # permission tests make hundreds of clients: share one handler per middleware list.
+        from django.conf import settings
+
+        key = (self.handler.enforce_csrf_checks, tuple(settings.MIDDLEWARE))
+        self.handler = _HANDLERS.setdefault(key, self.handler)
 
     def request(self, **request):
         response = super().request(**request)
@@ -119,6 +132,7 @@ def _staff_review(prefix: str, host_code: str):
 
     pcm = make_user(f"{prefix}.pcm@example.org", is_lga_staff=True)
     review = make_review(pcm=pcm, host_code=host_code)
+    actions.accept_confidentiality(review.memberships.get(user=pcm), by=pcm)
     members = {Role.PCM: pcm}
     for role in Role:
         if role == Role.PCM:
@@ -131,24 +145,21 @@ def _staff_review(prefix: str, host_code: str):
 
 
 def load_reference_data() -> None:
+    """Load the councils and review types unless they are already there (loading is idempotent anyway)."""
+    from peerreview.councils.models import Organisation
+    from peerreview.policy.models import ReviewType
+
     quiet = io.StringIO()
-    call_command("load_organisations", stdout=quiet)
-    call_command("load_policy", stdout=quiet)
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    # Reference data is loaded once per test database; tests roll back on top of it.
-    with django_db_blocker.unblock():
-        load_reference_data()
+    if Organisation.objects.count() < 150:
+        call_command("load_organisations", stdout=quiet)
+    if not ReviewType.objects.exists():
+        call_command("load_policy", stdout=quiet)
 
 
 @pytest.fixture
 def reference_data(db):
-    from peerreview.policy.models import ReviewType
-
-    if not ReviewType.objects.exists():  # a transactional test before this one flushed the tables
-        load_reference_data()
+    # Usually loaded once per test database by conftest.py's django_db_setup; transactional tests empty it.
+    load_reference_data()
 
 
 @pytest.fixture
@@ -224,7 +235,7 @@ def error_messages(response) -> list[str]:
     html = response.content.decode()
     block = re.search(r'govuk-error-summary__list">(.*?)</ul>', html, re.S)
     return (
-        [re.sub(r"<[^>]+>", "", m).strip() for m in re.findall(r"<li>(.*?)</li>", block.group(1), re.S)]
+        [unescape(re.sub(r"<[^>]+>", "", m)).strip() for m in re.findall(r"<li>(.*?)</li>", block.group(1), re.S)]
         if block
         else []
     )

@@ -31,7 +31,11 @@ def store_document(review, *, by, upload, kind: str, checklist_code: str, title:
         os.replace(tmp, doc.path)
     finally:
         tmp.unlink(missing_ok=True)
-    doc.sha256 = digest.hexdigest()
-    doc.save()
-    audit.record("document.uploaded", by=by, review=review, obj=doc, summary=doc.title)
+    try:
+        doc.sha256 = digest.hexdigest()
+        doc.save()
+        audit.record("document.uploaded", by=by, review=review, obj=doc, summary=doc.title)
+    except BaseException:
+        doc.path.unlink(missing_ok=True)  # the row is rolled back, so the file must go too
+        raise
     return doc

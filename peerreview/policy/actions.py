@@ -1,16 +1,18 @@
+from pathlib import Path
+
 from django.db import transaction
 
 from peerreview.core import audit
 
-from .library import PolicyError, read_review_types
+from .library import DATA, PolicyError, read_review_types
 from .models import ReviewType
 
 
 @transaction.atomic
-def load_review_types(*, by=None) -> list[str]:
+def load_review_types(*, by=None, folder: Path = DATA / "review_types") -> list[str]:
     """Load every review type file. A changed file must carry a new version number."""
     report = []
-    for data in read_review_types():
+    for data in read_review_types(folder):
         existing = ReviewType.objects.filter(code=data["code"], version=data["version"]).first()
         if existing and existing.config != data:
             raise PolicyError(

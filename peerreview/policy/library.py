@@ -9,6 +9,9 @@ from pathlib import Path
 
 import yaml
 
+# libyaml's loader when it is built in: the pure-Python one is ten times slower.
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 DATA = Path(__file__).parent / "data"
 STAGES = [
     "requested",
@@ -57,7 +60,7 @@ class PolicyError(Exception):
 
 @functools.cache
 def library() -> dict:
-    raw = yaml.safe_load((DATA / "lines_of_enquiry.yaml").read_text())
+    raw = yaml.load((DATA / "lines_of_enquiry.yaml").read_text(), Loader=SafeLoader)
     problems = []
     seen = set()
     for i, theme in enumerate(raw.get("themes", [])):
@@ -80,6 +83,29 @@ def library() -> dict:
         raise PolicyError(problems)
     raw["by_code"] = {t["code"]: t for t in raw["themes"]}
     return raw
+
+
+def _key_date_problems(key_dates: list[dict], source: str) -> list[str]:
+    problems = []
+    codes = [d.get("code") for d in key_dates]
+    for required in ("delivery_start", "feedback", "report_due"):
+        if required not in codes:
+            problems.append(f"{source}: key_dates needs a '{required}' entry")
+    for code in sorted({c for c in codes if codes.count(c) > 1}, key=str):
+        problems.append(f"{source}: key date code '{code}' is used more than once")
+    for i, d in enumerate(key_dates):
+        if not d.get("code") or not d.get("label"):
+            problems.append(f"{source}: key_dates[{i}] needs a code and a label")
+        if "days" in d:
+            if not isinstance(d["days"], int) or isinstance(d["days"], bool):
+                problems.append(f"{source}: key_dates[{i}].days must be a whole number of days")
+        elif not ("after" in d and "months" in d):
+            problems.append(f"{source}: key_dates[{i}] needs 'days', or 'after' and 'months'")
+        elif not isinstance(d["months"], int) or isinstance(d["months"], bool):
+            problems.append(f"{source}: key_dates[{i}].months must be a whole number of months")
+        if "after" in d and d["after"] not in codes[:i]:
+            problems.append(f"{source}: key_dates[{i}] is after '{d['after']}', which is not an earlier key date")
+    return problems
 
 
 def validate_review_type(data: dict, source: str) -> list[str]:
@@ -108,15 +134,13 @@ def validate_review_type(data: dict, source: str) -> list[str]:
         need(key, kind)
     if problems:
         return problems
-    codes = {d.get("code") for d in data["key_dates"]}
-    for required in ("delivery_start", "feedback", "report_due"):
-        if required not in codes:
-            problems.append(f"{source}: key_dates needs a '{required}' entry")
-    for i, d in enumerate(data["key_dates"]):
-        if "days" not in d and not ("after" in d and "months" in d):
-            problems.append(f"{source}: key_dates[{i}] needs 'days', or 'after' and 'months'")
-        if "after" in d and d["after"] not in codes:
-            problems.append(f"{source}: key_dates[{i}] is after '{d['after']}', which is not a key date")
+    for key in ("key_dates", "team", "delivery_template", "documents"):
+        for i, item in enumerate(data[key]):
+            if not isinstance(item, dict):
+                problems.append(f"{source}: {key}[{i}] must be a mapping")
+    if problems:
+        return problems
+    problems += _key_date_problems(data["key_dates"], source)
     for i, slot in enumerate(data["team"]):
         bad = set(slot.get("roles", [])) - PEER_ROLES
         if bad:
@@ -147,7 +171,7 @@ def read_review_types(folder: Path = DATA / "review_types") -> list[dict]:
     problems, types = [], []
     for path in sorted(folder.glob("*.yaml")):
         try:
-            data = yaml.safe_load(path.read_text())
+            data = yaml.load(path.read_text(), Loader=SafeLoader)
         except yaml.YAMLError as exc:
             problems.append(f"{path.name}: not valid YAML ({exc})")
             continue
@@ -156,6 +180,8 @@ def read_review_types(folder: Path = DATA / "review_types") -> list[dict]:
             continue
         problems += validate_review_type(data, path.name)
         types.append(data)
+    if not types and not problems:
+        problems.append(f"{folder}: has no review type files (*.yaml)")
     seen = [t.get("code") for t in types]
     for code in {c for c in seen if seen.count(c) > 1}:
         problems.append(f"review type code '{code}' is used by more than one file")

@@ -189,10 +189,13 @@ def _scope_changed(review: Review, by) -> None:
         )
 
 
+LINES_FIXED = "The lines of enquiry are fixed once the case record review or delivery has started"
+
+
 @transaction.atomic
 def choose_lines(review: Review, *, by, question_codes: list[str]) -> None:
     if review.stage not in (Stage.REQUESTED, Stage.SCOPING, Stage.PREPARATION):
-        raise ReviewError("The lines of enquiry are fixed once the case record review or delivery has started")
+        raise ReviewError(LINES_FIXED)
     library = {q["code"]: (t, q) for t in review.review_type.themes() for q in t["questions"]}
     unknown = [c for c in question_codes if c not in library]
     if unknown:
@@ -213,6 +216,8 @@ def choose_lines(review: Review, *, by, question_codes: list[str]) -> None:
 
 @transaction.atomic
 def add_custom_line(review: Review, *, by, theme: str, question: str, prompts: list[str]) -> ReviewLine:
+    if review.stage not in (Stage.REQUESTED, Stage.SCOPING, Stage.PREPARATION):
+        raise ReviewError(LINES_FIXED)
     n = review.lines.filter(is_custom=True).count() + 1
     line = ReviewLine.objects.create(
         review=review,

@@ -67,18 +67,30 @@ class DatesForm(GovukForm):
             )
             self.initial[f"date_{d.code}"] = d.date
         # These fields are added after GovukForm styled the form, so style them here.
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             field.widget.attrs.setdefault("class", "govuk-input govuk-input--width-10")
             field.widget.input_type = "date"
             field.widget.format = "%Y-%m-%d"
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"id_{name}-hint"
+
+    def clean_delivery_start(self):
+        day = self.cleaned_data["delivery_start"]
+        if day != self.review.delivery_start and day <= timezone.localdate():
+            raise forms.ValidationError("The delivery start date must be in the future")
+        return day
 
     def overrides(self):
         return {name.removeprefix("date_"): v for name, v in self.cleaned_data.items() if name.startswith("date_")}
 
 
 class InviteForm(GovukForm):
+    # Someone else's details: the browser must not offer the signed-in person's own name and email.
     full_name = forms.CharField(
-        label="Full name", max_length=150, error_messages={"required": "Enter the person's full name"}
+        label="Full name",
+        max_length=150,
+        error_messages={"required": "Enter the person's full name"},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     email = forms.EmailField(
         label="Email address",
@@ -86,6 +98,7 @@ class InviteForm(GovukForm):
             "required": "Enter their email address",
             "invalid": "Enter an email address in the correct format, like name@example.org",
         },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     role = forms.ChoiceField(
         label="Role in this review",
@@ -147,7 +160,10 @@ class LinesForm(GovukForm):
     lines = forms.MultipleChoiceField(
         label="Key lines of enquiry",
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one line of enquiry"},
+        error_messages={
+            "required": "Choose at least one line of enquiry",
+            "invalid_choice": "Choose lines of enquiry from the list",
+        },
     )
 
     def __init__(self, review, *args, **kwargs):

@@ -184,9 +184,13 @@ def scope_lines(request: HttpRequest, review_id: int) -> HttpResponse:
 def scope_custom_line(request: HttpRequest, review_id: int) -> HttpResponse:
     form = CustomLineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actions.add_custom_line(request.review, by=request.user, **form.cleaned_data)
-        messages.success(request, "Line of enquiry added")
-        return redirect("reviews:scope", review_id=review_id)
+        try:
+            actions.add_custom_line(request.review, by=request.user, **form.cleaned_data)
+        except actions.ReviewError as exc:
+            form.add_error("question", str(exc))
+        else:
+            messages.success(request, "Line of enquiry added")
+            return redirect("reviews:scope", review_id=review_id)
     return render(request, "reviews/scope_custom_line.html", {"form": form})
 
 
