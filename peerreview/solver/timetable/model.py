@@ -240,6 +240,7 @@ class Model:
         isn't completed quickly on large models. Returns False (leaving only the partial hint) if the
         timetable breaks a hard rule.
         """
+        self.model.ClearHints()
         self.add_hint(timetable)
         copy = self.model.Clone()
         copy.ClearHints()
@@ -259,7 +260,11 @@ class Model:
         solver.parameters.max_time_in_seconds = time_limit
         solver.parameters.num_workers = 1
         solver.parameters.cp_model_probing_level = 0
-        if solver.Solve(copy) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        try:
+            code = solver.Solve(copy)
+        except Exception:  # a rare internal CP-SAT failure: go on with the partial hint
+            return False
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return False
         values = solver.ResponseProto().solution
         self.model.ClearHints()

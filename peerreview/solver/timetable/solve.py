@@ -139,6 +139,17 @@ def _params(solver: cp_model.CpSolver, *, time_limit, workers, seed) -> None:
     p.random_seed = seed
     # Probing in presolve costs seconds on 100+ sessions and rarely pays back here.
     p.cp_model_probing_level = 0
+    import os
+
+    if os.environ.get("TT_LOG"):
+        p.log_search_progress = True
+        for kv in os.environ.get("TT_PARAMS", "").split():
+            k, v = kv.split("=")
+            cur = getattr(p, k)
+            if hasattr(cur, "append"):
+                cur.extend(v.split(","))
+            else:
+                setattr(p, k, type(cur)(v) if not isinstance(cur, bool) else v == "1")
 
 
 def _run_once(m, *, time_limit, workers, seed, progress, stop, t0, rescore=None):
@@ -296,6 +307,24 @@ def _solve(problem, base, hint, notes, *, time_limit, workers, seed, progress, s
         m = Model(problem)
         if lower is not None:
             m.model.Add(m.part(rest) >= math.ceil(lower - 1e-6))
+        if found:
+            # Polish: first look only among timetables no worse than phase 1's on the other terms,
+            # a much smaller space, for a good start. Its bound is not used (it is a restriction).
+            best_rest = sum(v for c, v in score(problem, found[-1])[1].items() if c in rest)
+            restrict = m.model.NewBoolVar("restrict")
+            m.model.Add(m.part(rest) <= best_rest).OnlyEnforceIf(restrict)
+            _fix(m, restrict, 1)
+            m.complete_hint(found[-1])
+            remaining = time_limit - (time.perf_counter() - t0)
+            _, _, cb15 = _run(
+                m, time_limit=remaining * 0.4, workers=workers, seed=seed, progress=progress, stop=stop, t0=t0
+            )
+            _fix(m, restrict, 0)
+            if cb15.best is not None:
+                found.append(cb15.best)
+            hint = min((*found, hint), key=lambda tt: _rank(problem, tt))
+            if stop is not None and stop.is_set():
+                return _best(problem, found, None, lower, firsts, notes, t0)
         m.complete_hint(hint)
         remaining = time_limit - (time.perf_counter() - t0)
         solver, code, cb = _run(
@@ -319,6 +348,12 @@ def _solve(problem, base, hint, notes, *, time_limit, workers, seed, progress, s
     elif status == "unknown":
         notes.append("No timetable was found in the time allowed; try a longer time limit.")
     return Result(status=status, explanation=tuple(notes), runtime_seconds=time.perf_counter() - t0)
+
+
+def _fix(m, var, value: int) -> None:
+    """Fix a Boolean of the model to ``value`` (1) or free it again (0 frees it to [0, 1])."""
+    domain = m.model.Proto().variables[var.Index()].domain
+    domain[0] = value
 
 
 def _rank(problem, tt):
@@ -608,7 +643,14 @@ def repair(
         if remaining <= 0.05:
             break
         budget = remaining if free is None else max(0.2, remaining / (len(rings) - i))
-        last = _repair_within(problem, previous, free, lower, time_limit=budget, workers=workers, seed=seed, t0=t0)
+        try:
+            last = _repair_within(problem, previous, free, lower, time_limit=budget, workers=workers, seed=seed, t0=t0)
+        except SolverCrash as crash:
+            return Result(
+                status="unknown",
+                explanation=(f"CP-SAT failed internally twice ({crash}); nothing was repaired. Try again.",),
+                runtime_seconds=time.perf_counter() - t0,
+            )
         if last.status in ("optimal", "feasible") or (last.status == "infeasible" and free is None):
             return last
     return last or Result(status="unknown", runtime_seconds=time.perf_counter() - t0)

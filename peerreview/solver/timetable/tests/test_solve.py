@@ -141,3 +141,43 @@ def test_repair_places_a_new_session_and_drops_a_removed_one_without_moving_othe
     assert result.moved == ()
     assert check(changed, result.timetable) == []
     assert "lm" in result.timetable.by_session()
+
+
+def _solve_module():
+    import importlib
+
+    return importlib.import_module("peerreview.solver.timetable.solve")
+
+
+def test_an_internal_solver_failure_is_retried_once_with_one_worker(monkeypatch):
+    module = _solve_module()
+    real, calls = module._solve_call, []
+
+    def flaky(solver, model, cb):
+        calls.append((solver.parameters.num_workers, solver.parameters.random_seed))
+        if len(calls) == 1:
+            raise IndexError("raw_hash_map::at")
+        return real(solver, model, cb)
+
+    monkeypatch.setattr(module, "_solve_call", flaky)
+    problem = small_problem()
+    result = solve(problem, time_limit=0.5, workers=2, seed=3)
+    assert calls[:2] == [(2, 3), (1, 4)]
+    assert result.status in ("optimal", "feasible")
+    assert check(problem, result.timetable) == []
+
+
+def test_a_repeated_internal_solver_failure_returns_the_greedy_timetable(monkeypatch):
+    module = _solve_module()
+
+    def broken(solver, model, cb):
+        raise IndexError("raw_hash_map::at")
+
+    monkeypatch.setattr(module, "_solve_call", broken)
+    problem = small_problem()
+    result = solve(problem, time_limit=0.5, workers=2)
+    assert result.status == "unknown"
+    assert result.timetable == greedy(problem).timetable
+    assert result.objective == score(problem, result.timetable)[0]
+    assert result.bound is None
+    assert any("CP-SAT failed internally twice" in line and "raw_hash_map::at" in line for line in result.explanation)
