@@ -9,7 +9,9 @@ variables, which scales to 150 sessions and 10 peers, unlike a time-indexed mode
 
 from __future__ import annotations
 
-from collections import defaultdict
+import dataclasses
+import itertools
+from collections import Counter, defaultdict
 from functools import cached_property
 
 from ortools.sat.python import cp_model
@@ -31,6 +33,9 @@ class Model:
         infeasible model can be explained with ``sufficient_assumptions_for_infeasibility``.
     frozen
         Sessions fixed to their assignment here (repair).
+    symmetry
+        Break the symmetry between interchangeable peers (see ``peer_classes``): their loads must
+        not increase in the order of the problem. Hints are relabelled to match (``canonical``).
     skip
         Codes of soft rules to leave out of the objective (a relaxation: its optimum is a lower
         bound on the full objective's, since every soft term is 0 or more).
@@ -43,6 +48,7 @@ class Model:
         explain: bool = False,
         frozen: Timetable | None = None,
         skip: frozenset[str] = frozenset(),
+        symmetry: bool = False,
     ):
         self.g = g = Grid(problem)
         # Sessions frozen to an earlier assignment get constants instead of variables (repair).
@@ -67,9 +73,54 @@ class Model:
             self._add_session(g, s)
         for rule in HARD_RULES:
             rule.build(self)
+        self.classes = self.peer_classes() if symmetry and not explain and not self.frozen else []
+        for ids in self.classes:
+            loads = [sum(s.slots * self.x[s.id][pid] for s in problem.sessions if pid in self.x[s.id]) for pid in ids]
+            for a, b in itertools.pairwise(loads):
+                self.model.Add(a >= b)
         self.terms = {r.code: r.build(self) for r in SOFT_RULES if r.weight(problem) and r.code not in skip}
         self.objective = sum(r.weight(problem) * self.terms[r.code] for r in SOFT_RULES if r.code in self.terms)
         self.model.Minimize(self.objective)
+
+    def peer_classes(self) -> list[list[str]]:
+        """Groups of peers no rule tells apart: same role, specialisms that some session asks for,
+        unavailability and daily cap, and the same organisation where it matters (another peer or a
+        participant shares it); not named by any session. Swapping two of them throughout a
+        timetable gives a timetable with the same score."""
+        p = self.g.p
+        named = {x for s in p.sessions for x in (*s.required_peer_ids, *(s.pinned.peer_ids if s.pinned else ()))}
+        orgs = Counter(x.organisation for x in p.peers)
+        heard = {q.organisation for q in p.participants}
+        wanted = {w for s in p.sessions for w in s.required_specialisms}
+        classes = defaultdict(list)
+        for peer in p.peers:
+            if peer.id in named:
+                continue
+            org = peer.organisation if orgs[peer.organisation] > 1 or peer.organisation in heard else ""
+            avail = tuple(sorted(self.g.unavailable(peer.unavailable)))
+            key = (peer.role, org, frozenset(peer.specialisms & wanted), avail, peer.max_sessions_per_day)
+            classes[key].append(peer.id)
+        return [ids for ids in classes.values() if len(ids) > 1]
+
+    def canonical(self, timetable: Timetable) -> Timetable:
+        """Relabel interchangeable peers in a timetable so that it meets the symmetry breaking."""
+        if not self.classes:
+            return timetable
+        slots = {s.id: s.slots for s in self.g.p.sessions}
+        load = Counter()
+        for a in timetable.assignments:
+            for pid in a.peer_ids:
+                load[pid] += slots.get(a.session_id, 0)
+        rename = {}
+        for ids in self.classes:
+            by_load = sorted(ids, key=lambda pid: -load[pid])
+            rename |= dict(zip(by_load, ids, strict=True))
+        return Timetable(
+            tuple(
+                dataclasses.replace(a, peer_ids=tuple(sorted(rename.get(pid, pid) for pid in a.peer_ids)))
+                for a in timetable.assignments
+            )
+        )
 
     def part(self, codes) -> cp_model.LinearExprT:
         """The weighted sum of the soft terms with these codes."""
@@ -216,6 +267,7 @@ class Model:
 
     def add_hint(self, timetable: Timetable) -> None:
         g = self.g
+        timetable = self.canonical(timetable)
         for a in timetable.assignments:
             s = g.session.get(a.session_id)
             if s is None or a.day not in g.day_index or s.id in self.frozen:
@@ -241,6 +293,7 @@ class Model:
         timetable breaks a hard rule.
         """
         self.model.ClearHints()
+        timetable = self.canonical(timetable)
         self.add_hint(timetable)
         copy = self.model.Clone()
         copy.ClearHints()

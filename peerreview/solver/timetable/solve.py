@@ -139,17 +139,6 @@ def _params(solver: cp_model.CpSolver, *, time_limit, workers, seed) -> None:
     p.random_seed = seed
     # Probing in presolve costs seconds on 100+ sessions and rarely pays back here.
     p.cp_model_probing_level = 0
-    import os
-
-    if os.environ.get("TT_LOG"):
-        p.log_search_progress = True
-        for kv in os.environ.get("TT_PARAMS", "").split():
-            k, v = kv.split("=")
-            cur = getattr(p, k)
-            if hasattr(cur, "append"):
-                cur.extend(v.split(","))
-            else:
-                setattr(p, k, type(cur)(v) if not isinstance(cur, bool) else v == "1")
 
 
 def _run_once(m, *, time_limit, workers, seed, progress, stop, t0, rescore=None):
@@ -284,8 +273,8 @@ def _solve(problem, base, hint, notes, *, time_limit, workers, seed, progress, s
     lower, found, firsts = None, [], [base and base.first_feasible_seconds]
     code = None
     if heavy and rest:
-        m1 = Model(problem, skip=heavy)
-        m1.complete_hint(hint)
+        m1 = Model(problem, skip=heavy, symmetry=True)
+        m1.complete_hint(hint, time_limit=min(1.0, max(0.1, time_limit * 0.1)))
         solver1, code, cb1 = _run(
             m1,
             time_limit=time_limit * 0.5,
@@ -304,27 +293,9 @@ def _solve(problem, base, hint, notes, *, time_limit, workers, seed, progress, s
             if score(problem, cb1.best)[0] <= lower + 1e-6 or (stop is not None and stop.is_set()):
                 return _best(problem, found, None, lower, firsts, notes, t0)
     if code != cp_model.INFEASIBLE:
-        m = Model(problem)
+        m = Model(problem, symmetry=True)
         if lower is not None:
             m.model.Add(m.part(rest) >= math.ceil(lower - 1e-6))
-        if found:
-            # Polish: first look only among timetables no worse than phase 1's on the other terms,
-            # a much smaller space, for a good start. Its bound is not used (it is a restriction).
-            best_rest = sum(v for c, v in score(problem, found[-1])[1].items() if c in rest)
-            restrict = m.model.NewBoolVar("restrict")
-            m.model.Add(m.part(rest) <= best_rest).OnlyEnforceIf(restrict)
-            _fix(m, restrict, 1)
-            m.complete_hint(found[-1])
-            remaining = time_limit - (time.perf_counter() - t0)
-            _, _, cb15 = _run(
-                m, time_limit=remaining * 0.4, workers=workers, seed=seed, progress=progress, stop=stop, t0=t0
-            )
-            _fix(m, restrict, 0)
-            if cb15.best is not None:
-                found.append(cb15.best)
-            hint = min((*found, hint), key=lambda tt: _rank(problem, tt))
-            if stop is not None and stop.is_set():
-                return _best(problem, found, None, lower, firsts, notes, t0)
         m.complete_hint(hint)
         remaining = time_limit - (time.perf_counter() - t0)
         solver, code, cb = _run(
@@ -348,12 +319,6 @@ def _solve(problem, base, hint, notes, *, time_limit, workers, seed, progress, s
     elif status == "unknown":
         notes.append("No timetable was found in the time allowed; try a longer time limit.")
     return Result(status=status, explanation=tuple(notes), runtime_seconds=time.perf_counter() - t0)
-
-
-def _fix(m, var, value: int) -> None:
-    """Fix a Boolean of the model to ``value`` (1) or free it again (0 frees it to [0, 1])."""
-    domain = m.model.Proto().variables[var.Index()].domain
-    domain[0] = value
 
 
 def _rank(problem, tt):

@@ -181,3 +181,19 @@ def test_a_repeated_internal_solver_failure_returns_the_greedy_timetable(monkeyp
     assert result.objective == score(problem, result.timetable)[0]
     assert result.bound is None
     assert any("CP-SAT failed internally twice" in line and "raw_hash_map::at" in line for line in result.explanation)
+
+
+def test_interchangeable_peers_are_ordered_by_load_and_hints_relabelled():
+    from peerreview.solver.timetable.model import Model
+
+    problem = oneday_problem()
+    m = Model(problem, symmetry=True)
+    assert m.peer_classes() == [[f"p{i}" for i in range(7)]]
+    tt = m.canonical(greedy(problem).timetable)
+    assert check(problem, tt) == [] and score(problem, tt) == score(problem, greedy(problem).timetable)
+    load = {p.id: 0 for p in problem.peers}
+    for a in tt.assignments:
+        for pid in a.peer_ids:
+            load[pid] += int(a.end[:2]) * 60 + int(a.end[3:]) - int(a.start[:2]) * 60 - int(a.start[3:])
+    assert list(load.values()) == sorted(load.values(), reverse=True)
+    assert Model(small_problem(), symmetry=True).classes == []
