@@ -197,3 +197,25 @@ def test_interchangeable_peers_are_ordered_by_load_and_hints_relabelled():
             load[pid] += int(a.end[:2]) * 60 + int(a.end[3:]) - int(a.start[:2]) * 60 - int(a.start[3:])
     assert list(load.values()) == sorted(load.values(), reverse=True)
     assert Model(small_problem(), symmetry=True).classes == []
+
+
+def test_start_domains_leave_out_starts_that_break_a_hard_rule_on_their_own():
+    from peerreview.solver.timetable.model import Model
+
+    away = (Interval(MON, "09:00", "12:00"),)
+    participants = (Participant("heh", "Head of Early Help", unavailable=away),)
+    sessions = (
+        Session("team1", "Team meeting", "team_meeting", 60, fixed=Fixed(MON, "16:30")),
+        Session("x", "Interview with Head of Early Help", "interview", 60, participant_ids=("heh",)),
+    )
+    problem = small_problem(participants=participants, sessions=sessions)
+    m = Model(problem)
+    domain = list(m.model.Proto().variables[m.start["x"].Index()].domain)
+    starts = {t for lo, hi in zip(domain[::2], domain[1::2], strict=True) for t in range(lo, hi + 1)}
+    monday = {t for t in starts if t < 96}
+    # Monday: not before 12:00 (unavailable), not overlapping the 16:30 team meeting of every peer.
+    assert min(monday) == 12 * 4 and max(monday) == 15 * 4 + 2
+    assert min(t - 96 for t in starts if t >= 96) == 9 * 4
+    # Explaining infeasibility needs every start, as availability may be relaxed there.
+    every = Model(problem, explain=True)
+    assert len(every.model.Proto().variables[every.start["x"].Index()].domain) == 4
