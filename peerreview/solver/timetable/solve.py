@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -12,7 +13,7 @@ from ortools.sat.python import cp_model
 from .greedy import greedy_timetable
 from .grid import Grid
 from .problem import SLOT, SLOTS_PER_DAY, Problem, Timetable, day_name
-from .rules import Violation, check, score
+from .rules import SOFT_RULES, Violation, check, score
 
 STATUS = {
     cp_model.OPTIMAL: "optimal",
@@ -85,9 +86,9 @@ def greedy(problem: Problem) -> Result:
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, m, t0: float, progress):
+    def __init__(self, m, t0: float, progress, rescore=None):
         super().__init__()
-        self.m, self.t0, self.progress = m, t0, progress
+        self.m, self.t0, self.progress, self.rescore = m, t0, progress, rescore
         self.first: float | None = None
         self.best: Timetable | None = None
 
@@ -97,17 +98,53 @@ class _Callback(cp_model.CpSolverSolutionCallback):
             self.first = now
         self.best = self.m.timetable(self.Value)
         if self.progress:
-            self.progress(self.ObjectiveValue(), self.BestObjectiveBound(), now)
+            value = self.rescore(self.best) if self.rescore else self.ObjectiveValue()
+            self.progress(value, self.BestObjectiveBound(), now)
 
 
-def _run(m, *, time_limit, workers, seed, progress, stop, t0):
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.01, time_limit)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
+class SolverCrash(RuntimeError):
+    """CP-SAT failed inside ``Solve`` twice in a row (a rare internal error, not a property of the problem)."""
+
+
+def _solve_call(solver: cp_model.CpSolver, model: cp_model.CpModel, cb) -> int:
+    """``solver.Solve``; a seam for tests to simulate an internal CP-SAT failure."""
+    return solver.Solve(model, cb)
+
+
+def _run(m, *, time_limit, workers, seed, progress, stop, t0, rescore=None):
+    """Solve ``m`` with CP-SAT. If CP-SAT fails internally (seen once, rarely: ``IndexError:
+    raw_hash_map::at`` from inside ``Solve``), retry once with another seed and a single worker;
+    if that fails too, raise :class:`SolverCrash`."""
+    deadline = time.perf_counter() + time_limit
+    try:
+        return _run_once(
+            m, time_limit=time_limit, workers=workers, seed=seed, progress=progress, stop=stop, t0=t0, rescore=rescore
+        )
+    except Exception as first:  # any failure inside the native solver
+        remaining = max(0.05, deadline - time.perf_counter())
+        try:
+            return _run_once(
+                m, time_limit=remaining, workers=1, seed=seed + 1, progress=progress, stop=stop, t0=t0, rescore=rescore
+            )
+        except Exception as second:
+            raise SolverCrash(
+                f"{type(first).__name__}: {first}; on retry {type(second).__name__}: {second}"
+            ) from second
+
+
+def _params(solver: cp_model.CpSolver, *, time_limit, workers, seed) -> None:
+    p = solver.parameters
+    p.max_time_in_seconds = max(0.01, time_limit)
+    p.num_workers = workers
+    p.random_seed = seed
     # Probing in presolve costs seconds on 100+ sessions and rarely pays back here.
-    solver.parameters.cp_model_probing_level = 0
-    cb = _Callback(m, t0, progress)
+    p.cp_model_probing_level = 0
+
+
+def _run_once(m, *, time_limit, workers, seed, progress, stop, t0, rescore=None):
+    solver = cp_model.CpSolver()
+    _params(solver, time_limit=time_limit, workers=workers, seed=seed)
+    cb = _Callback(m, t0, progress, rescore)
     done = threading.Event()
 
     def watch() -> None:
@@ -119,10 +156,12 @@ def _run(m, *, time_limit, workers, seed, progress, stop, t0):
     watcher = threading.Thread(target=watch, daemon=True) if stop is not None else None
     if watcher:
         watcher.start()
-    code = solver.Solve(m.model, cb)
-    done.set()
-    if watcher:
-        watcher.join()
+    try:
+        code = _solve_call(solver, m.model, cb)
+    finally:
+        done.set()
+        if watcher:
+            watcher.join()
     return solver, code, cb
 
 
@@ -145,6 +184,12 @@ def _finish(problem, status, tt, *, bound, first, t0, explanation=(), moved=()) 
         runtime_seconds=time.perf_counter() - t0,
         moved=tuple(moved),
     )
+
+
+# Soft terms that make the model large and its bound weak. ``solve`` first solves without them:
+# every soft term is 0 or more, so that relaxation's proven bound is a valid lower bound on the
+# other terms, which is then added as a cut when solving the full model.
+HEAVY = frozenset({"idle_gaps", "workload_balance"})
 
 
 def solve(
@@ -179,25 +224,91 @@ def solve(
     -------
     Result
         With ``status`` ``"infeasible"``, ``explanation`` says in words which people, fixed events,
-        pins or caps clash.
+        pins or caps clash. With ``"unknown"`` and a timetable, CP-SAT failed internally and the
+        timetable is the greedy one (check ``violations``).
+
+    Notes
+    -----
+    Two phases share the time limit. Phase 1 solves without the idle-gap and workload-balance
+    terms (``HEAVY``) for at most half the time; its proven bound is a valid lower bound on the
+    other terms and becomes a cut in phase 2, which solves the full model from phase 1's best
+    timetable.
     """
     t0 = time.perf_counter()
-    from .model import Model
-
     base = greedy(problem) if hint is None and problem.previous is None else None
     hint = hint or problem.previous or base.timetable
-    m = Model(problem)
-    m.complete_hint(hint)
-    solver, code, cb = _run(m, time_limit=time_limit, workers=workers, seed=seed, progress=progress, stop=stop, t0=t0)
     notes = _notes(problem)
-    if cb.best is not None:
-        status = STATUS[code] if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else "feasible"
-        # The greedy timetable is a feasible plan too: the first one counts from whichever came first.
-        first = min(x for x in (cb.first, base and base.first_feasible_seconds) if x is not None)
-        return _finish(
-            problem, status, cb.best, bound=solver.BestObjectiveBound(), first=first, t0=t0, explanation=notes
+    try:
+        return _solve(
+            problem,
+            base,
+            hint,
+            notes,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            progress=progress,
+            stop=stop,
+            t0=t0,
         )
-    if base is not None and base.status == "feasible":
+    except SolverCrash as crash:
+        base = base or greedy(problem)
+        notes.append(
+            "CP-SAT failed internally twice (" + str(crash) + "); this is the greedy timetable, not an "
+            "optimised one. Try solving again."
+        )
+        if base.status != "feasible":
+            notes += [line for line in base.explanation if line not in notes]
+        return _finish(
+            problem, "unknown", base.timetable, bound=None, first=base.first_feasible_seconds, t0=t0, explanation=notes
+        )
+
+
+def _solve(problem, base, hint, notes, *, time_limit, workers, seed, progress, stop, t0) -> Result:
+    from .model import Model
+
+    weights = {r.code: r.weight(problem) for r in SOFT_RULES}
+    heavy = frozenset(c for c in HEAVY if weights[c])
+    rest = frozenset(c for c, w in weights.items() if w and c not in HEAVY)
+    lower, found, firsts = None, [], [base and base.first_feasible_seconds]
+    code = None
+    if heavy and rest:
+        m1 = Model(problem, skip=heavy, symmetry=True)
+        m1.complete_hint(hint, time_limit=min(1.0, max(0.1, time_limit * 0.1)))
+        solver1, code, cb1 = _run(
+            m1,
+            time_limit=time_limit * 0.5,
+            workers=workers,
+            seed=seed,
+            progress=progress,
+            stop=stop,
+            t0=t0,
+            rescore=lambda tt: score(problem, tt)[0],
+        )
+        firsts.append(cb1.first)
+        if cb1.best is not None:
+            lower = solver1.BestObjectiveBound()
+            found.append(cb1.best)
+            hint = min((cb1.best, hint), key=lambda tt: _rank(problem, tt))
+            if score(problem, cb1.best)[0] <= lower + 1e-6 or (stop is not None and stop.is_set()):
+                return _best(problem, found, None, lower, firsts, notes, t0)
+    if code != cp_model.INFEASIBLE:
+        m = Model(problem, symmetry=True)
+        if lower is not None:
+            m.model.Add(m.part(rest) >= math.ceil(lower - 1e-6))
+        m.complete_hint(hint)
+        remaining = time_limit - (time.perf_counter() - t0)
+        solver, code, cb = _run(
+            m, time_limit=remaining, workers=workers, seed=seed, progress=progress, stop=stop, t0=t0
+        )
+        firsts.append(cb.first)
+        if cb.best is not None:
+            found.append(cb.best)
+            bound = solver.BestObjectiveBound()
+            lower = bound if lower is None else max(lower, bound)
+    if found:
+        return _best(problem, found, code, lower, firsts, notes, t0)
+    if base is not None and base.status == "feasible" and code != cp_model.INFEASIBLE:
         notes.append("CP-SAT found no timetable in the time allowed; this is the greedy timetable.")
         return _finish(
             problem, "feasible", base.timetable, bound=None, first=base.first_feasible_seconds, t0=t0, explanation=notes
@@ -208,6 +319,20 @@ def solve(
     elif status == "unknown":
         notes.append("No timetable was found in the time allowed; try a longer time limit.")
     return Result(status=status, explanation=tuple(notes), runtime_seconds=time.perf_counter() - t0)
+
+
+def _rank(problem, tt):
+    return (bool(check(problem, tt)), score(problem, tt)[0])
+
+
+def _best(problem, found, code, lower, firsts, notes, t0) -> Result:
+    """The best timetable found, ``optimal`` if it meets the proven bound."""
+    tt = min(found, key=lambda x: _rank(problem, x))
+    objective = score(problem, tt)[0]
+    proven = (code == cp_model.OPTIMAL and tt is found[-1]) or (lower is not None and objective <= lower + 1e-6)
+    # A greedy timetable counts as the first feasible one too, whichever came first.
+    first = min(x for x in firsts if x is not None)
+    return _finish(problem, "optimal" if proven else "feasible", tt, bound=lower, first=first, t0=t0, explanation=notes)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -483,7 +608,14 @@ def repair(
         if remaining <= 0.05:
             break
         budget = remaining if free is None else max(0.2, remaining / (len(rings) - i))
-        last = _repair_within(problem, previous, free, lower, time_limit=budget, workers=workers, seed=seed, t0=t0)
+        try:
+            last = _repair_within(problem, previous, free, lower, time_limit=budget, workers=workers, seed=seed, t0=t0)
+        except SolverCrash as crash:
+            return Result(
+                status="unknown",
+                explanation=(f"CP-SAT failed internally twice ({crash}); nothing was repaired. Try again.",),
+                runtime_seconds=time.perf_counter() - t0,
+            )
         if last.status in ("optimal", "feasible") or (last.status == "infeasible" and free is None):
             return last
     return last or Result(status="unknown", runtime_seconds=time.perf_counter() - t0)

@@ -141,3 +141,81 @@ def test_repair_places_a_new_session_and_drops_a_removed_one_without_moving_othe
     assert result.moved == ()
     assert check(changed, result.timetable) == []
     assert "lm" in result.timetable.by_session()
+
+
+def _solve_module():
+    import importlib
+
+    return importlib.import_module("peerreview.solver.timetable.solve")
+
+
+def test_an_internal_solver_failure_is_retried_once_with_one_worker(monkeypatch):
+    module = _solve_module()
+    real, calls = module._solve_call, []
+
+    def flaky(solver, model, cb):
+        calls.append((solver.parameters.num_workers, solver.parameters.random_seed))
+        if len(calls) == 1:
+            raise IndexError("raw_hash_map::at")
+        return real(solver, model, cb)
+
+    monkeypatch.setattr(module, "_solve_call", flaky)
+    problem = small_problem()
+    result = solve(problem, time_limit=0.5, workers=2, seed=3)
+    assert calls[:2] == [(2, 3), (1, 4)]
+    assert result.status in ("optimal", "feasible")
+    assert check(problem, result.timetable) == []
+
+
+def test_a_repeated_internal_solver_failure_returns_the_greedy_timetable(monkeypatch):
+    module = _solve_module()
+
+    def broken(solver, model, cb):
+        raise IndexError("raw_hash_map::at")
+
+    monkeypatch.setattr(module, "_solve_call", broken)
+    problem = small_problem()
+    result = solve(problem, time_limit=0.5, workers=2)
+    assert result.status == "unknown"
+    assert result.timetable == greedy(problem).timetable
+    assert result.objective == score(problem, result.timetable)[0]
+    assert result.bound is None
+    assert any("CP-SAT failed internally twice" in line and "raw_hash_map::at" in line for line in result.explanation)
+
+
+def test_interchangeable_peers_are_ordered_by_load_and_hints_relabelled():
+    from peerreview.solver.timetable.model import Model
+
+    problem = oneday_problem()
+    m = Model(problem, symmetry=True)
+    assert m.peer_classes() == [[f"p{i}" for i in range(7)]]
+    tt = m.canonical(greedy(problem).timetable)
+    assert check(problem, tt) == [] and score(problem, tt) == score(problem, greedy(problem).timetable)
+    load = {p.id: 0 for p in problem.peers}
+    for a in tt.assignments:
+        for pid in a.peer_ids:
+            load[pid] += int(a.end[:2]) * 60 + int(a.end[3:]) - int(a.start[:2]) * 60 - int(a.start[3:])
+    assert list(load.values()) == sorted(load.values(), reverse=True)
+    assert Model(small_problem(), symmetry=True).classes == []
+
+
+def test_start_domains_leave_out_starts_that_break_a_hard_rule_on_their_own():
+    from peerreview.solver.timetable.model import Model
+
+    away = (Interval(MON, "09:00", "12:00"),)
+    participants = (Participant("heh", "Head of Early Help", unavailable=away),)
+    sessions = (
+        Session("team1", "Team meeting", "team_meeting", 60, fixed=Fixed(MON, "16:30")),
+        Session("x", "Interview with Head of Early Help", "interview", 60, participant_ids=("heh",)),
+    )
+    problem = small_problem(participants=participants, sessions=sessions)
+    m = Model(problem)
+    domain = list(m.model.Proto().variables[m.start["x"].Index()].domain)
+    starts = {t for lo, hi in zip(domain[::2], domain[1::2], strict=True) for t in range(lo, hi + 1)}
+    monday = {t for t in starts if t < 96}
+    # Monday: not before 12:00 (unavailable), not overlapping the 16:30 team meeting of every peer.
+    assert min(monday) == 12 * 4 and max(monday) == 15 * 4 + 2
+    assert min(t - 96 for t in starts if t >= 96) == 9 * 4
+    # Explaining infeasibility needs every start, as availability may be relaxed there.
+    every = Model(problem, explain=True)
+    assert len(every.model.Proto().variables[every.start["x"].Index()].domain) == 4
