@@ -137,6 +137,12 @@ class SessionForm(GovukModelForm):
     lines = forms.ModelMultipleChoiceField(
         label="Lines of enquiry it serves", queryset=ReviewLine.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
+    meeting_link = forms.URLField(
+        label="Meeting link (optional)",
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter the meeting link as a web address, like https://meet.example.org/abc"},
+    )
     fixed_day = forms.ChoiceField(label="Fixed day (optional)", required=False, help_text="Leave blank to let the solver choose.")
     fixed_start = forms.ChoiceField(label="Fixed start time (optional)", required=False)
 

@@ -249,7 +249,7 @@ def unavailability_delete(request: HttpRequest, review_id: int, unavailability_i
 
 
 def import_unavailability(request: HttpRequest, review_id: int) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
