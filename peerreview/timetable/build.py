@@ -147,13 +147,17 @@ def build_problem(review, *, with_pins: bool = True) -> tt.Problem:
                 max_sessions_per_day=s.max_sessions_per_day if s else None,
             )
         )
+    # Interviews and focus groups happen in the delivery week; later days (drawing together, feedback) are
+    # for the team's fixed events only, so participants are not available then.
+    last = review.date_of("delivery_end")
+    later = tuple(tt.Interval(d.isoformat(), wh["start"], wh["end"]) for d in days if last and d > last)
     participants = [
         tt.Participant(
             id=p.solver_id,
             name=p.name,
             kind=p.kind,
             organisation=p.organisation,
-            unavailable=_intervals(by_participant.get(p.pk, []), dayset),
+            unavailable=_intervals(by_participant.get(p.pk, []), dayset) + later,
             is_young_people=p.is_young_people,
             is_senior_leader=p.is_senior_leader,
         )
