@@ -93,13 +93,21 @@ def _ceil(t: dt.time) -> str:
     return f"{total // 60:02d}:{total % 60:02d}"
 
 
-def _intervals(rows, days: set[dt.date]) -> tuple[tt.Interval, ...]:
-    """Unavailability on the 15-minute grid, widened outwards; days outside the week are ignored."""
-    out = []
-    for u in rows:
-        if u.day in days and u.end > u.start:
-            out.append(tt.Interval(u.day.isoformat(), _floor(u.start), _ceil(u.end)))
-    return tuple(out)
+def _intervals(rows, days: set[dt.date], extra=()) -> tuple[tt.Interval, ...]:
+    """Unavailability on the 15-minute grid, widened outwards, overlaps merged; days outside the week ignored.
+
+    Merging matters: the solver treats two overlapping unavailable intervals of one person as a clash and
+    reports the week infeasible.
+    """
+    spans = [(u.day.isoformat(), _floor(u.start), _ceil(u.end)) for u in rows if u.day in days and u.end > u.start]
+    spans += [(iv.day, iv.start, iv.end) for iv in extra]
+    merged: list[list[str]] = []
+    for day, start, end in sorted(spans):
+        if merged and merged[-1][0] == day and start <= merged[-1][2]:
+            merged[-1][2] = max(merged[-1][2], end)
+        else:
+            merged.append([day, start, end])
+    return tuple(tt.Interval(day, start, end) for day, start, end in merged)
 
 
 def _plain(message: str, titles: dict[str, str]) -> str:
@@ -157,7 +165,7 @@ def build_problem(review, *, with_pins: bool = True) -> tt.Problem:
             name=p.name,
             kind=p.kind,
             organisation=p.organisation,
-            unavailable=_intervals(by_participant.get(p.pk, []), dayset) + later,
+            unavailable=_intervals(by_participant.get(p.pk, []), dayset, later),
             is_young_people=p.is_young_people,
             is_senior_leader=p.is_senior_leader,
         )

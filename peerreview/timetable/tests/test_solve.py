@@ -268,3 +268,18 @@ def test_problem_json_download_command_and_command_line(world, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["status"] in ("optimal", "feasible")
+
+
+def test_overlapping_unavailability_is_merged_before_solving(world):
+    # The solver treats two overlapping unavailable times of one person as a clash; build merges them.
+    interviews = small_week(world, interviews=1)
+    p = interviews[0].participants.get()
+    day = build.week_days(world.review)[0]
+    Unavailability.objects.create(review=world.review, participant=p, day=day, start=dt.time(9), end=dt.time(17, 30))
+    Unavailability.objects.create(review=world.review, participant=p, day=day, start=dt.time(13, 5), end=dt.time(14))
+    problem = build.build_problem(world.review)
+    (mine,) = [x for x in problem.participants if x.id == p.solver_id]
+    assert [(iv.day, iv.start, iv.end) for iv in mine.unavailable if iv.day == day.isoformat()] == [
+        (day.isoformat(), "09:00", "17:30")
+    ]
+    assert solve(world).status == SolveRun.Status.DONE
