@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from peerreview.solver.timetable import (  # noqa: E402
+from peerreview.solver.timetable import (
     Day,
     Fixed,
     Interval,
@@ -55,7 +55,9 @@ def _dates(n: int) -> list[str]:
 
 
 def _peers(rng: random.Random, n: int) -> list[Peer]:
-    roles = ["Lead peer (DCS)", "Peer challenge manager"] + ["Operational manager"] * max(0, n - 4) + ["Case auditor"] * 2
+    roles = (
+        ["Lead peer (DCS)", "Peer challenge manager"] + ["Operational manager"] * max(0, n - 4) + ["Case auditor"] * 2
+    )
     peers = []
     for i, role in enumerate(roles[:n]):
         org = "Thames Valley Police" if i == n - 1 else f"Council {chr(65 + i % 6)}"
@@ -83,9 +85,7 @@ def _participants(rng: random.Random, n: int, dates: list[str]) -> list[Particip
             day = rng.choice(dates)
             unavailable = (Interval(day, *rng.choice((("09:00", "13:00"), ("13:00", "17:30")))),)
         name = "Young people’s group" if young else ("Director " if senior else "Practitioner ") + str(i + 1)
-        out.append(
-            Participant(f"q{i + 1}", name, "group" if young else "person", org, unavailable, young, senior)
-        )
+        out.append(Participant(f"q{i + 1}", name, "group" if young else "person", org, unavailable, young, senior))
     return out
 
 
@@ -108,7 +108,9 @@ def _fixed_sessions(dates: list[str], peers: list[Peer]) -> list[Session]:
     return out
 
 
-def _session(rng: random.Random, i: int, participants: list[Participant], rooms: list[Room], specs: list[str]) -> Session:
+def _session(
+    rng: random.Random, i: int, participants: list[Participant], rooms: list[Room], specs: list[str]
+) -> Session:
     kind = rng.choices(["interview", "focus_group", "case_discussion", "practice_observation"], [4, 3, 3, 1])[0]
     minutes, peers = {"interview": (45, 1), "focus_group": (90, 2), "case_discussion": (60, 1)}.get(kind, (90, 1))
     loes = frozenset(rng.sample(LOES, rng.choice((1, 1, 2))))
@@ -122,8 +124,17 @@ def _session(rng: random.Random, i: int, participants: list[Participant], rooms:
         extra["required_specialisms"] = frozenset({rng.choice(specs)})
     if kind == "practice_observation":
         extra |= {"mode": "in_person", "room_ids": (rng.choice(rooms).id,)}
-    return Session(f"s{i + 1}", f"{kind.replace('_', ' ').capitalize()} {i + 1}", kind, minutes, peers, (), **extra,
-                   participant_ids=who, lines_of_enquiry=loes)
+    return Session(
+        f"s{i + 1}",
+        f"{kind.replace('_', ' ').capitalize()} {i + 1}",
+        kind,
+        minutes,
+        peers,
+        (),
+        **extra,
+        participant_ids=who,
+        lines_of_enquiry=loes,
+    )
 
 
 def generate(size: str, seed: int) -> Problem:
@@ -142,25 +153,55 @@ def generate(size: str, seed: int) -> Problem:
     flexible = [_session(rng, i, participants, rooms, specs) for i in range(n_flexible)]
     # Pin one session, as a PCM would.
     s = dataclasses.replace(flexible[0], required_peer_roles=frozenset(), required_specialisms=frozenset())
-    flexible[0] = dataclasses.replace(s, pinned=Pinned(dates[min(1, n_days - 1)], "10:00", tuple(p.id for p in peers[2 : 2 + s.peers_needed])))
-    return Problem(tuple(Day(d) for d in dates), tuple(peers), tuple(participants), tuple(rooms), tuple(sessions + flexible))
+    flexible[0] = dataclasses.replace(
+        s, pinned=Pinned(dates[min(1, n_days - 1)], "10:00", tuple(p.id for p in peers[2 : 2 + s.peers_needed]))
+    )
+    return Problem(
+        tuple(Day(d) for d in dates), tuple(peers), tuple(participants), tuple(rooms), tuple(sessions + flexible)
+    )
 
 
 def oneday(seed: int) -> Problem:
     """Seven peers, 12 paired focus groups and 18 single case reviews in one day (Oxfordshire)."""
     rng = random.Random(seed)
     date = _dates(1)
-    peers = [Peer(f"p{i + 1}", f"Peer {i + 1}", f"Council {chr(65 + i)}", ("Lead", "Manager", "Auditor")[i % 3]) for i in range(7)]
-    participants, sessions = [], [Session("team", "Peer team meeting", "team_meeting", 60, fixed=Fixed(date[0], "16:30"))]
+    peers = [
+        Peer(f"p{i + 1}", f"Peer {i + 1}", f"Council {chr(65 + i)}", ("Lead", "Manager", "Auditor")[i % 3])
+        for i in range(7)
+    ]
+    participants, sessions = (
+        [],
+        [Session("team", "Peer team meeting", "team_meeting", 60, fixed=Fixed(date[0], "16:30"))],
+    )
     for i in range(12):
         participants.append(Participant(f"g{i + 1}", f"Staff group {i + 1}", "group", HOST))
-        sessions.append(Session(f"fg{i + 1}", f"Focus group {i + 1}", "focus_group", 60, 2, participant_ids=(f"g{i + 1}",),
-                                lines_of_enquiry=frozenset({rng.choice(LOES[:3])})))
+        sessions.append(
+            Session(
+                f"fg{i + 1}",
+                f"Focus group {i + 1}",
+                "focus_group",
+                60,
+                2,
+                participant_ids=(f"g{i + 1}",),
+                lines_of_enquiry=frozenset({rng.choice(LOES[:3])}),
+            )
+        )
     for i in range(18):
         participants.append(Participant(f"c{i + 1}", f"Case holder {i + 1}", "person", HOST))
-        sessions.append(Session(f"cr{i + 1}", f"Case review {i + 1}", "case_discussion", 60, 1, participant_ids=(f"c{i + 1}",),
-                                lines_of_enquiry=frozenset({rng.choice(LOES[:3])})))
-    return Problem((Day(date[0]),), tuple(peers), tuple(participants), (), tuple(sessions), lunch=Lunch("12:30", "13:00", 30))
+        sessions.append(
+            Session(
+                f"cr{i + 1}",
+                f"Case review {i + 1}",
+                "case_discussion",
+                60,
+                1,
+                participant_ids=(f"c{i + 1}",),
+                lines_of_enquiry=frozenset({rng.choice(LOES[:3])}),
+            )
+        )
+    return Problem(
+        (Day(date[0]),), tuple(peers), tuple(participants), (), tuple(sessions), lunch=Lunch("12:30", "13:00", 30)
+    )
 
 
 def _drop_out(problem: Problem, tt) -> tuple[Problem, str]:
@@ -222,7 +263,9 @@ def main(argv=None) -> None:
     parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
-    header = "| size | sessions | first feasible s | solve s | score | bound | gap | greedy | status | repair s | moved |"
+    header = (
+        "| size | sessions | first feasible s | solve s | score | bound | gap | greedy | status | repair s | moved |"
+    )
     print(header)
     print("|" + "---|" * header.count("|")[:-1] if False else "|---|---|---|---|---|---|---|---|---|---|---|")
     for size in args.sizes:

@@ -107,8 +107,12 @@ def add_template_events(review, *, by) -> list[Session]:
         needed = 0 if peers == "all" else len(roles) if roles else int(peers)
         for offset in event.get("days", []):
             day = review.delivery_start + dt.timedelta(days=offset)
-            for title, start, length in _template_parts(review, {**event, "title": event.get("title") or spec.get("label", kind)}, minutes):
-                if Session.objects.filter(review=review, from_template=True, fixed_day=day, fixed_start=start, kind=kind).exists():
+            for title, start, length in _template_parts(
+                review, {**event, "title": event.get("title") or spec.get("label", kind)}, minutes
+            ):
+                if Session.objects.filter(
+                    review=review, from_template=True, fixed_day=day, fixed_start=start, kind=kind
+                ).exists():
                     continue
                 s = Session(
                     review=review,
@@ -359,20 +363,25 @@ def _solve(run_id: int, problem, previous) -> None:
     stop = threading.Event()
     done = threading.Event()
 
+    latest: dict = {}
+
     def progress(best, bound, seconds):
-        SolveRun.objects.filter(pk=run_id).update(
-            progress={"best": round(best), "bound": round(bound, 1), "seconds": round(seconds, 1)}
-        )
+        # Called on CP-SAT's own thread: no database here; the watcher writes it out.
+        latest.update(best=round(best), bound=round(bound, 1), seconds=round(seconds, 1))
 
     def watch():
+        written = None
         try:
             while not done.wait(0.5):
+                if latest and latest != written:
+                    written = dict(latest)
+                    SolveRun.objects.filter(pk=run_id).update(progress=written)
                 if SolveRun.objects.filter(pk=run_id, stop_requested=True).exists():
                     stop.set()
-                    return
         finally:
             connection.close()
 
+    # Inline (tests), the request's own connection is the only one: no watcher thread.
     inline = getattr(settings, "TIMETABLE_SOLVE_INLINE", False)
     if run.stop_requested:
         stop.set()
@@ -383,19 +392,24 @@ def _solve(run_id: int, problem, previous) -> None:
         if run.kind == SolveRun.Kind.REPAIR:
             result = tt.repair(problem, previous, time_limit=getattr(settings, "TIMETABLE_REPAIR_LIMIT", 5.0))
         else:
+            # A complete earlier timetable is a good hint; a partial one would skip the greedy start.
+            complete = {a.session_id for a in previous.assignments} >= {x.id for x in problem.sessions}
             result = tt.solve(
-                build.with_previous(problem, previous), time_limit=limit, progress=progress, stop=stop
+                build.with_previous(problem, previous if complete else None),
+                time_limit=limit,
+                progress=progress,
+                stop=stop,
             )
     finally:
         done.set()
+        if watcher:
+            watcher.join()
     titles = {s.id: s.title for s in problem.sessions}
     ok = result.status in ("optimal", "feasible") and not result.violations
     with transaction.atomic():
         moved = build.apply_timetable(run.review, result.timetable) if ok else []
         stopped = stop.is_set()
-        run.status = (
-            SolveRun.Status.FAILED if not ok else SolveRun.Status.STOPPED if stopped else SolveRun.Status.DONE
-        )
+        run.status = SolveRun.Status.FAILED if not ok else SolveRun.Status.STOPPED if stopped else SolveRun.Status.DONE
         run.result = {
             "status": result.status,
             "objective": result.objective,
@@ -404,13 +418,15 @@ def _solve(run_id: int, problem, previous) -> None:
             "score_by_rule": result.score_by_rule,
             "violations": [_violation_json(v) for v in result.violations],
             "explanation": list(result.explanation),
-            "moved": [titles.get(sid, sid) for sid in result.moved] if run.kind == SolveRun.Kind.REPAIR
+            "moved": [titles.get(sid, sid) for sid in result.moved]
+            if run.kind == SolveRun.Kind.REPAIR
             else [s.title for s in moved],
             "runtime": round(result.runtime_seconds, 2),
             "sessions": len(result.timetable.assignments),
         }
         run.finished = timezone.now()
-        run.save(update_fields=["status", "result", "finished"])
+        run.progress = latest or run.progress
+        run.save(update_fields=["status", "result", "finished", "progress"])
 
 
 @transaction.atomic

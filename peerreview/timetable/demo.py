@@ -44,7 +44,13 @@ PARTICIPANTS = [
     ("Health visitors and school nurses", "group", HEALTH, False, False),
     ("Designated safeguarding leads (schools)", "group", SCHOOLS, False, False),
     ("Virtual School Head", "person", COUNCIL, False, False),
-    ("Independent Chair, Safeguarding Children Partnership", "person", "Borsetshire Safeguarding Children Partnership", True, False),
+    (
+        "Independent Chair, Safeguarding Children Partnership",
+        "person",
+        "Borsetshire Safeguarding Children Partnership",
+        True,
+        False,
+    ),
     ("Trade union representatives", "group", COUNCIL, False, False),
 ]
 
@@ -61,21 +67,61 @@ L, FD, MASH, NEG, WF, VOICE = (
 SESSIONS = [
     ("Chief Executive", "interview", 60, 2, ["Chief Executive"], [L], ""),
     ("Director of Children's Services", "interview", 60, 2, ["Director of Children's Services"], [L, WF], ""),
-    ("Director of Children's Services: testing emerging findings", "interview", 45, 2, ["Director of Children's Services"], [L], ""),
+    (
+        "Director of Children's Services: testing emerging findings",
+        "interview",
+        45,
+        2,
+        ["Director of Children's Services"],
+        [L],
+        "",
+    ),
     ("Lead Member for Children", "interview", 60, 2, ["Lead Member for Children"], [L], ""),
     ("Assistant Director, Safeguarding", "interview", 60, 2, ["Assistant Director, Safeguarding"], [L, NEG], ""),
-    ("Assistant Director, Early Help and Prevention", "interview", 60, 2, ["Assistant Director, Early Help and Prevention"], [FD, NEG], ""),
+    (
+        "Assistant Director, Early Help and Prevention",
+        "interview",
+        60,
+        2,
+        ["Assistant Director, Early Help and Prevention"],
+        [FD, NEG],
+        "",
+    ),
     ("Head of Early Help", "interview", 60, 2, ["Head of Early Help"], [FD, NEG], ""),
     ("Head of the MASH and Front Door", "interview", 60, 2, ["Head of the MASH and Front Door"], [FD, MASH], ""),
     ("Head of Children in Care", "interview", 60, 2, ["Head of Children in Care"], [VOICE], ""),
     ("Principal Social Worker", "interview", 60, 2, ["Principal Social Worker"], [WF, NEG], ""),
     ("Head of Quality Assurance", "interview", 60, 2, ["Head of Quality Assurance"], [L], ""),
     ("Head of HR and Workforce Development", "interview", 60, 1, ["Head of HR and Workforce Development"], [WF], ""),
-    ("Independent Chair of the Safeguarding Children Partnership", "interview", 60, 2, ["Independent Chair, Safeguarding Children Partnership"], [MASH, L], ""),
-    ("Detective Inspector, Public Protection", "interview", 60, 2, ["Detective Inspector, Public Protection"], [MASH], "police"),
+    (
+        "Independent Chair of the Safeguarding Children Partnership",
+        "interview",
+        60,
+        2,
+        ["Independent Chair, Safeguarding Children Partnership"],
+        [MASH, L],
+        "",
+    ),
+    (
+        "Detective Inspector, Public Protection",
+        "interview",
+        60,
+        2,
+        ["Detective Inspector, Public Protection"],
+        [MASH],
+        "police",
+    ),
     ("Designated Nurse for Safeguarding", "interview", 60, 2, ["Designated Nurse for Safeguarding"], [MASH, NEG], ""),
     ("Virtual School Head", "interview", 45, 1, ["Virtual School Head"], [VOICE], ""),
-    ("Front door walk-through with MASH police", "practice_observation", 90, 1, ["MASH police officers"], [MASH, FD], "police"),
+    (
+        "Front door walk-through with MASH police",
+        "practice_observation",
+        90,
+        1,
+        ["MASH police officers"],
+        [MASH, FD],
+        "police",
+    ),
     ("Observation of a MASH strategy discussion", "practice_observation", 90, 1, ["MASH team managers"], [MASH], ""),
     ("MASH team managers", "focus_group", 60, 2, ["MASH team managers"], [FD, MASH], ""),
     ("MASH social workers", "focus_group", 60, 2, ["MASH social workers"], [FD, MASH], ""),
@@ -92,9 +138,29 @@ SESSIONS = [
     ("Young people in care", "focus_group", 60, 2, ["Young people in care (Children in Care Council)"], [VOICE], ""),
     ("Care leavers", "focus_group", 60, 2, ["Care leavers"], [VOICE], ""),
     ("Health visitors and school nurses", "focus_group", 60, 2, ["Health visitors and school nurses"], [NEG, MASH], ""),
-    ("Designated safeguarding leads from schools", "focus_group", 60, 2, ["Designated safeguarding leads (schools)"], [FD, NEG], ""),
+    (
+        "Designated safeguarding leads from schools",
+        "focus_group",
+        60,
+        2,
+        ["Designated safeguarding leads (schools)"],
+        [FD, NEG],
+        "",
+    ),
     ("Trade union representatives", "focus_group", 45, 1, ["Trade union representatives"], [WF], ""),
-    ("Partnership: police, health and schools together", "focus_group", 90, 2, ["Detective Inspector, Public Protection", "Designated Nurse for Safeguarding", "Designated safeguarding leads (schools)"], [MASH, L], ""),
+    (
+        "Partnership: police, health and schools together",
+        "focus_group",
+        90,
+        2,
+        [
+            "Detective Inspector, Public Protection",
+            "Designated Nurse for Safeguarding",
+            "Designated safeguarding leads (schools)",
+        ],
+        [MASH, L],
+        "",
+    ),
 ]
 CASES = [f"Case discussion BOR-C{n:02d}" for n in range(1, 13)]
 
@@ -168,7 +234,12 @@ def extend(review, users) -> None:
         )
     if "police" in members:
         Unavailability.objects.create(
-            review=review, membership=members["police"], day=days[4], start=dt.time(9), end=dt.time(12), reason="Force duty"
+            review=review,
+            membership=members["police"],
+            day=days[4],
+            start=dt.time(9),
+            end=dt.time(12),
+            reason="Force duty",
         )
     problem = build.build_problem(review)
     result = tt.solve(problem, time_limit=20, workers=2, seed=1)

@@ -70,12 +70,16 @@ class RoomForm(GovukModelForm):
 
 
 class UnavailabilityForm(GovukForm):
-    who = forms.ChoiceField(label="Who or what is unavailable", error_messages={"required": "Choose who is unavailable"})
+    who = forms.ChoiceField(
+        label="Who or what is unavailable", error_messages={"required": "Choose who is unavailable"}
+    )
     day = forms.ChoiceField(label="Day", error_messages={"required": "Choose the day"})
     whole_day = forms.BooleanField(label="All day", required=False)
     start = TimeField("From", required=False, help_text="Leave blank for all day.")
     end = TimeField("Until", required=False)
-    reason = forms.CharField(label="Reason (optional)", required=False, max_length=200, help_text="For example “Ill” or “In court”.")
+    reason = forms.CharField(
+        label="Reason (optional)", required=False, max_length=200, help_text="For example “Ill” or “In court”."
+    )
 
     def __init__(self, review, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,10 +136,16 @@ class ImportForm(GovukForm):
 
 class SessionForm(GovukModelForm):
     participants = forms.ModelMultipleChoiceField(
-        label="Who the peers hear from", queryset=Participant.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label="Who the peers hear from",
+        queryset=Participant.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     lines = forms.ModelMultipleChoiceField(
-        label="Lines of enquiry it serves", queryset=ReviewLine.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label="Lines of enquiry it serves",
+        queryset=ReviewLine.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     meeting_link = forms.URLField(
         label="Meeting link (optional)",
@@ -143,7 +153,9 @@ class SessionForm(GovukModelForm):
         assume_scheme="https",
         error_messages={"invalid": "Enter the meeting link as a web address, like https://meet.example.org/abc"},
     )
-    fixed_day = forms.ChoiceField(label="Fixed day (optional)", required=False, help_text="Leave blank to let the solver choose.")
+    fixed_day = forms.ChoiceField(
+        label="Fixed day (optional)", required=False, help_text="Leave blank to let the solver choose."
+    )
     fixed_start = forms.ChoiceField(label="Fixed start time (optional)", required=False)
 
     class Meta:
@@ -190,12 +202,12 @@ class SessionForm(GovukModelForm):
         self.fields["lines"].label_from_instance = lambda line: line.question
         self.fields["room"].queryset = Room.objects.filter(review=review)
         self.fields["room"].empty_label = "Any room"
-        self.fields["kind"].choices = [("", "Choose a type")] + list(KIND_LABELS.items())
+        self.fields["kind"].choices = [("", "Choose a type"), *KIND_LABELS.items()]
         self.fields["mode"].choices = Session.Mode.choices
         self.fields["minutes"].required = False
         self.fields["peers_needed"].required = False
         self.fields["fixed_day"].choices = day_choices(review, "Any day")
-        self.fields["fixed_start"].choices = [("", "Any time")] + time_choices()[1:]
+        self.fields["fixed_start"].choices = [("", "Any time"), *time_choices()[1:]]
         if self.instance.pk and self.instance.fixed_day:
             self.initial["fixed_day"] = self.instance.fixed_day.isoformat()
             self.initial["fixed_start"] = self.instance.fixed_start.strftime("%H:%M")
@@ -297,9 +309,7 @@ class WeightsForm(GovukForm):
 class MoveForm(GovukForm):
     day = forms.ChoiceField(label="Day", error_messages={"required": "Choose the day"})
     start = forms.ChoiceField(label="Start time", error_messages={"required": "Choose the start time"})
-    peers = forms.MultipleChoiceField(
-        label="Peers", widget=forms.CheckboxSelectMultiple, required=False
-    )
+    peers = forms.MultipleChoiceField(label="Peers", widget=forms.CheckboxSelectMultiple, required=False)
     room = forms.ChoiceField(label="Room", required=False)
     pin = forms.BooleanField(label="Keep it here when the week is solved again", required=False)
 

@@ -76,6 +76,9 @@ class PeerSetting(models.Model):
     specialisms = models.CharField(max_length=200, blank=True)
     max_sessions_per_day = models.PositiveSmallIntegerField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"Timetable details for {self.membership}"
+
     def specialism_set(self) -> frozenset[str]:
         return frozenset(s.strip().lower() for s in self.specialisms.split(",") if s.strip())
 
@@ -162,6 +165,9 @@ class SessionPeer(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["session", "membership"], name="unique_session_peer")]
 
+    def __str__(self) -> str:
+        return f"{self.membership} in {self.session}"
+
 
 class Unavailability(models.Model):
     """A time when a participant, a peer or a room cannot be used."""
@@ -182,6 +188,9 @@ class Unavailability(models.Model):
     class Meta:
         ordering = ["day", "start"]
 
+    def __str__(self) -> str:
+        return f"{self.who()} unavailable {self.day} {self.start}–{self.end}"
+
     def who(self) -> str:
         if self.participant_id:
             return self.participant.name
@@ -196,6 +205,9 @@ class TimetableSettings(models.Model):
     review = models.OneToOneField("reviews.Review", on_delete=models.CASCADE, related_name="timetable_settings")
     weights = models.JSONField(default=dict, blank=True)
     buffer_minutes = models.PositiveSmallIntegerField(default=15)
+
+    def __str__(self) -> str:
+        return f"Timetable settings for {self.review}"
 
 
 class SolveRun(models.Model):

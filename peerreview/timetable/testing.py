@@ -11,7 +11,9 @@ from .models import Participant, Room, Session, SessionPeer, SolveRun, Unavailab
 def add_timetable(w) -> None:
     review = w.review
     peer = review.memberships.get(role=Role.PEER)
-    participant = Participant.objects.create(review=review, name="Head of Early Help", organisation="Kent County Council")
+    participant = Participant.objects.create(
+        review=review, name="Head of Early Help", organisation="Kent County Council"
+    )
     room = Room.objects.create(review=review, name="Committee room 2", location="County Hall")
     day = review.delivery_start
     session = Session.objects.create(
@@ -31,9 +33,7 @@ def add_timetable(w) -> None:
         review=review, participant=participant, day=day, start=dt.time(14, 0), end=dt.time(15, 0), reason="Court"
     )
     run = SolveRun.objects.create(review=review, status=SolveRun.Status.DONE, result={"sessions": 1, "moved": []})
-    w.extra.update(
-        participant=participant, room=room, session=session, unavailability=unavailable, run=run, peer=peer
-    )
+    w.extra.update(participant=participant, room=room, session=session, unavailability=unavailable, run=run, peer=peer)
 
 
 WORLD_HOOKS.append(add_timetable)

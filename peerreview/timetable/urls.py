@@ -20,9 +20,7 @@ urlpatterns = [
     path(P + "sessions/<int:session_id>/undo/", views.session_undo, name="session_undo"),
     path(P + "availability/", views.unavailability, name="unavailability"),
     path(P + "availability/import/", views.import_unavailability, name="import"),
-    path(
-        P + "availability/<int:unavailability_id>/remove/", views.unavailability_delete, name="unavailability_delete"
-    ),
+    path(P + "availability/<int:unavailability_id>/remove/", views.unavailability_delete, name="unavailability_delete"),
     path(P + "peers/", views.peers, name="peers"),
     path(P + "peers/<int:membership_id>/", views.peer_edit, name="peer_edit"),
     path(P + "solve/", views.solve, name="solve"),

@@ -139,14 +139,20 @@ def participant_add(request: HttpRequest, review_id: int, participant_id: int | 
     form = ParticipantForm(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
         p = actions.save_object(
-            form.save(commit=False), by=request.user, review=review, verb="timetable.participant",
+            form.save(commit=False),
+            by=request.user,
+            review=review,
+            verb="timetable.participant",
             summary=f"Participant {form.cleaned_data['name']}",
         )
         messages.success(request, f"Saved {p.name}")
         return redirect("timetable:setup", review_id=review_id)
     title = f"Change {obj.name}" if obj else "Add a participant"
     return _form_page(
-        request, form, title=title, back=reverse("timetable:setup", args=[review_id]),
+        request,
+        form,
+        title=title,
+        back=reverse("timetable:setup", args=[review_id]),
         intro="A named person or a staff group from the council or one of its partners.",
     )
 
@@ -167,7 +173,10 @@ def room_add(request: HttpRequest, review_id: int) -> HttpResponse:
     form = RoomForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         actions.save_object(
-            form.save(commit=False), by=request.user, review=request.review, verb="timetable.room",
+            form.save(commit=False),
+            by=request.user,
+            review=request.review,
+            verb="timetable.room",
             summary=f"Room {form.cleaned_data['name']}",
         )
         messages.success(request, "Room added")
@@ -189,7 +198,10 @@ def session_add(request: HttpRequest, review_id: int, session_id: int | None = N
     form = SessionForm(review, request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
         s = actions.save_object(
-            form.save(commit=False), by=request.user, review=review, verb="timetable.session",
+            form.save(commit=False),
+            by=request.user,
+            review=review,
+            verb="timetable.session",
             summary=f"Session {form.cleaned_data['title']}",
             m2m={"participants": form.cleaned_data["participants"], "lines": form.cleaned_data["lines"]},
         )
@@ -200,7 +212,10 @@ def session_add(request: HttpRequest, review_id: int, session_id: int | None = N
         f"{spec.get('label', kind)} {spec.get('minutes')} minutes" for kind, spec in types.items()
     )
     return _form_page(
-        request, form, title=f"Change “{obj.title}”" if obj else "Add a session", intro=intro,
+        request,
+        form,
+        title=f"Change “{obj.title}”" if obj else "Add a session",
+        intro=intro,
         back=reverse("timetable:setup", args=[review_id]),
     )
 
@@ -227,7 +242,10 @@ def unavailability(request: HttpRequest, review_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         u = form.instance()
         actions.save_object(
-            u, by=request.user, review=review, verb="timetable.unavailability",
+            u,
+            by=request.user,
+            review=review,
+            verb="timetable.unavailability",
             summary=f"{u.who()} unavailable {u.day:%A}",
         )
         messages.success(request, f"Saved: {u.who()} cannot attend on {u.day:%A} {u.start:%H:%M}–{u.end:%H:%M}")
@@ -236,7 +254,12 @@ def unavailability(request: HttpRequest, review_id: int) -> HttpResponse:
     return render(
         request,
         "timetable/unavailability.html",
-        {"form": form, "rows": rows, "hours": build.working_hours(review), "can_solve": request.membership.role == Role.PCM},
+        {
+            "form": form,
+            "rows": rows,
+            "hours": build.working_hours(review),
+            "can_solve": request.membership.role == Role.PCM,
+        },
     )
 
 
@@ -254,9 +277,7 @@ def import_unavailability(request: HttpRequest, review_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows = actions.import_unavailability(
-                request.review, by=request.user, name=upload.name, data=upload.read()
-            )
+            rows = actions.import_unavailability(request.review, by=request.user, name=upload.name, data=upload.read())
         except actions.ImportError_ as e:
             errors = e.errors
         else:
@@ -279,21 +300,29 @@ def peer_edit(request: HttpRequest, review_id: int, membership_id: int) -> HttpR
     if member is None:
         raise Http404
     setting = PeerSetting.objects.filter(membership=member).first()
-    initial = {"specialisms": setting.specialisms, "max_sessions_per_day": setting.max_sessions_per_day} if setting else {}
+    initial = (
+        {"specialisms": setting.specialisms, "max_sessions_per_day": setting.max_sessions_per_day} if setting else {}
+    )
     form = PeerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         actions.save_peer_setting(member, by=request.user, **form.cleaned_data)
         messages.success(request, f"Saved {member.user.get_full_name()}")
         return redirect("timetable:peers", review_id=review_id)
     return _form_page(
-        request, form, title=f"{member.user.get_full_name()}: timetable details",
+        request,
+        form,
+        title=f"{member.user.get_full_name()}: timetable details",
         back=reverse("timetable:peers", args=[review_id]),
     )
 
 
 def weights(request: HttpRequest, review_id: int) -> HttpResponse:
     conf = TimetableSettings.objects.filter(review=request.review).first()
-    initial = {**Weights().__dict__, **(conf.weights if conf else {}), "buffer_minutes": conf.buffer_minutes if conf else 15}
+    initial = {
+        **Weights().__dict__,
+        **(conf.weights if conf else {}),
+        "buffer_minutes": conf.buffer_minutes if conf else 15,
+    }
     form = WeightsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         actions.save_weights(
@@ -302,7 +331,9 @@ def weights(request: HttpRequest, review_id: int) -> HttpResponse:
         messages.success(request, "Rule weights saved")
         return redirect("timetable:solve", review_id=review_id)
     return _form_page(
-        request, form, title="Rule weights",
+        request,
+        form,
+        title="Rule weights",
         intro="How much each preference counts when the solver chooses between timetables. 0 switches a rule off; "
         "a higher number makes it matter more. The hard rules (nobody double-booked, availability, lunch) always hold.",
         back=reverse("timetable:solve", args=[review_id]),
@@ -454,7 +485,9 @@ def person(request: HttpRequest, review_id: int, membership_id: int) -> HttpResp
         by_day[r["s"].day].append(r)
     days = [(f"{d:%A} {d.day} {d:%B}", by_day.get(d, [])) for d in build.week_days(request.review)]
     dropped = Session.objects.filter(review=request.review, is_dropped=True, session_peers__membership=member).exists()
-    return render(request, "timetable/person.html", {"member": member, "days": days, "count": len(rows), "dropped": dropped})
+    return render(
+        request, "timetable/person.html", {"member": member, "days": days, "count": len(rows), "dropped": dropped}
+    )
 
 
 def person_ics(request: HttpRequest, review_id: int, membership_id: int) -> HttpResponse:

@@ -3,6 +3,7 @@ sees the rule it breaks, marks the interviewee ill and repairs the week, then do
 calendar file. axe checks every page on the way."""
 
 import io
+from pathlib import Path
 
 import icalendar
 import pytest
@@ -32,7 +33,9 @@ def _review():
     actions.add_template_events(review, by=pcm)
     for i in range(2):
         p = Participant.objects.create(review=review, name=f"Team managers {i + 1}", kind="group")
-        s = Session.objects.create(review=review, title=f"Focus group {i + 1}", kind="focus_group", minutes=60, peers_needed=2)
+        s = Session.objects.create(
+            review=review, title=f"Focus group {i + 1}", kind="focus_group", minutes=60, peers_needed=2
+        )
         s.participants.add(p)
     return review
 
@@ -121,7 +124,7 @@ def test_organiser_and_pcm_build_solve_repair_and_send_the_week(browser_page, li
     page.goto(f"{base}/")
     with page.expect_download() as info:
         page.get_by_role("link", name="Download the timetable (Excel)").click()
-    wb = load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))
+    wb = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
     cells = [str(c.value) for row in wb["All sessions"].iter_rows() for c in row if c.value]
     assert "Interview with the Head of Early Help" in cells
     peer = moved.session_peers.first().membership
@@ -129,6 +132,6 @@ def test_organiser_and_pcm_build_solve_repair_and_send_the_week(browser_page, li
     assert_accessible(page)
     with page.expect_download() as info:
         page.get_by_role("link", name="Download the calendar file (.ics)").click()
-    cal = icalendar.Calendar.from_ical(open(info.value.path(), "rb").read())
+    cal = icalendar.Calendar.from_ical(Path(info.value.path()).read_bytes())
     event = {str(e["UID"]): e for e in cal.walk("VEVENT")}[moved.uid]
     assert int(event["SEQUENCE"]) == moved.sequence

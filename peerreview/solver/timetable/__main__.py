@@ -30,7 +30,9 @@ def _print_timetable(problem, result) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m peerreview.solver.timetable", description="Solve a review timetable.")
+    parser = argparse.ArgumentParser(
+        prog="python -m peerreview.solver.timetable", description="Solve a review timetable."
+    )
     parser.add_argument("problem", type=Path, help="problem file in the peerreview.timetable/1 JSON format")
     parser.add_argument("--time-limit", type=float, default=10.0, help="seconds (default 10)")
     parser.add_argument("--workers", type=int, default=2)
@@ -65,8 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     gap = "–" if result.gap is None else f"{result.gap:.1%}"
     bound = "–" if result.bound is None else f"{result.bound:g}"
-    print(f"\nStatus: {result.status}  objective: {result.objective}  bound: {bound}  gap: {gap}  "
-          f"time: {result.runtime_seconds:.1f} s")
+    print(
+        f"\nStatus: {result.status}  objective: {result.objective}  bound: {bound}  gap: {gap}  "
+        f"time: {result.runtime_seconds:.1f} s"
+    )
     return 0 if result.status in ("optimal", "feasible") else 1
 
 

@@ -145,7 +145,11 @@ def _greedy_once(g: Grid, first: set[str]) -> tuple[Timetable, list[str]]:
         for start in _starts(g, s):
             if not all(st.free(("q", q), start, start + s.slots) for q in s.participant_ids):
                 continue
-            rooms = [r for r in s.room_ids if st.free(("r", r), start, start + s.slots)] if s.mode == "in_person" else [None]
+            rooms = (
+                [r for r in s.room_ids if st.free(("r", r), start, start + s.slots)]
+                if s.mode == "in_person"
+                else [None]
+            )
             if not rooms:
                 continue
             peers = _choose_peers(st, s, start)

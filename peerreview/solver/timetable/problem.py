@@ -242,7 +242,9 @@ class Session:
         if self.fixed and self.pinned:
             errors.append("pinned: a session cannot be both fixed and pinned")
         if self.pinned and self.pinned.peer_ids and len(self.pinned.peer_ids) != self.peers_needed:
-            errors.append(f"pinned.peer_ids: names {len(self.pinned.peer_ids)} peers but the session needs {self.peers_needed}")
+            errors.append(
+                f"pinned.peer_ids: names {len(self.pinned.peer_ids)} peers but the session needs {self.peers_needed}"
+            )
         _raise(errors)
 
     @property

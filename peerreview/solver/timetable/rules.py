@@ -87,7 +87,9 @@ class WithinDay(Rule):
         for sid, a in placed.items():
             lo, hi = g.day_window(a.day)
             if a.start < lo or a.end > hi:
-                out.append(self.v(f"“{g.session[sid].title}” at {g.describe(a.start, a.end)} is outside the working day", sid))
+                out.append(
+                    self.v(f"“{g.session[sid].title}” at {g.describe(a.start, a.end)} is outside the working day", sid)
+                )
         return out
 
 
@@ -365,7 +367,8 @@ class DoubleBooking(Rule):
                     break
                 clash = [f"Peer {peer_name(g, p)}" for p in sorted(set(a.peers) & set(b.peers))]
                 clash += [
-                    g.participant[p].name for p in sorted(set(a.session.participant_ids) & set(b.session.participant_ids))
+                    g.participant[p].name
+                    for p in sorted(set(a.session.participant_ids) & set(b.session.participant_ids))
                 ]
                 if a.room and a.room == b.room:
                     clash.append(f"Room {g.room[a.room].name}")
@@ -419,7 +422,9 @@ class PairMix(Soft):
             for p, q in itertools.combinations(sorted(a.peers) if a else (), 2):
                 if p in g.peer and q in g.peer and _same_background(g, p, q):
                     total += 1
-                    notes.append(self.v(f"{peer_name(g, p)} and {peer_name(g, q)} share a background in “{s.title}”", s.id))
+                    notes.append(
+                        self.v(f"{peer_name(g, p)} and {peer_name(g, q)} share a background in “{s.title}”", s.id)
+                    )
         return total, notes
 
 
@@ -606,9 +611,7 @@ class IdleGaps(Soft):
             idle = max(0, span - sum(a.end - a.start for a in items) - g.lunch_slots)
             if idle:
                 total += idle
-                notes.append(
-                    self.v(f"Peer {peer_name(g, pid)} has {idle * 15} idle minutes on {day_name(g.days[d])}")
-                )
+                notes.append(self.v(f"Peer {peer_name(g, pid)} has {idle * 15} idle minutes on {day_name(g.days[d])}"))
         return total, notes
 
 
@@ -678,7 +681,9 @@ def placements(g: Grid, timetable: Timetable) -> tuple[dict[str, Placed], list[V
         placed[s.id] = Placed(s, start, start + s.slots, tuple(a.peer_ids), a.room_id)
     for s in g.p.sessions:
         if s.id not in placed:
-            out.append(Violation("complete", "Every session is timetabled once", f"“{s.title}” is not timetabled", (s.id,)))
+            out.append(
+                Violation("complete", "Every session is timetabled once", f"“{s.title}” is not timetabled", (s.id,))
+            )
     return placed, out
 
 

@@ -75,7 +75,9 @@ def greedy(problem: Problem) -> Result:
         timetable=tt,
         score_by_rule=by_rule,
         violations=violations,
-        explanation=tuple(_notes(problem) + [f"The greedy builder could not place “{g.session[s].title}”." for s in missing]),
+        explanation=tuple(
+            _notes(problem) + [f"The greedy builder could not place “{g.session[s].title}”." for s in missing]
+        ),
         first_feasible_seconds=took if ok else None,
         runtime_seconds=took,
     )
@@ -191,10 +193,14 @@ def solve(
         status = STATUS[code] if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else "feasible"
         # The greedy timetable is a feasible plan too: the first one counts from whichever came first.
         first = min(x for x in (cb.first, base and base.first_feasible_seconds) if x is not None)
-        return _finish(problem, status, cb.best, bound=solver.BestObjectiveBound(), first=first, t0=t0, explanation=notes)
+        return _finish(
+            problem, status, cb.best, bound=solver.BestObjectiveBound(), first=first, t0=t0, explanation=notes
+        )
     if base is not None and base.status == "feasible":
         notes.append("CP-SAT found no timetable in the time allowed; this is the greedy timetable.")
-        return _finish(problem, "feasible", base.timetable, bound=None, first=base.first_feasible_seconds, t0=t0, explanation=notes)
+        return _finish(
+            problem, "feasible", base.timetable, bound=None, first=base.first_feasible_seconds, t0=t0, explanation=notes
+        )
     status = STATUS[code]
     if status == "infeasible":
         notes += explain(problem, time_limit=max(1.0, time_limit - (time.perf_counter() - t0)), seed=seed)
@@ -458,7 +464,10 @@ def repair(
     best = cb2.best or cb.best
     proven = code == cp_model.OPTIMAL and code2 == cp_model.OPTIMAL
     moved = _moved(previous, best)
-    words = [f"Moved {len(moved)} session{'s' if len(moved) != 1 else ''}" + (" (the fewest possible)." if code == cp_model.OPTIMAL else ".")]
+    words = [
+        f"Moved {len(moved)} session{'s' if len(moved) != 1 else ''}"
+        + (" (the fewest possible)." if code == cp_model.OPTIMAL else ".")
+    ]
     return _finish(
         problem,
         "optimal" if proven else "feasible",
@@ -469,4 +478,3 @@ def repair(
         explanation=_notes(problem) + words,
         moved=moved,
     )
-

@@ -59,7 +59,9 @@ def _session_errors(g: Grid, i: int, s) -> list[str]:
     team = [g.peer[p] for p in eligible]
     for spec in sorted(s.required_specialisms):
         if not any(spec in p.specialisms for p in team):
-            errors.append(f"{path}.required_specialisms: “{s.title}” needs {spec}, which no eligible peer on the team has")
+            errors.append(
+                f"{path}.required_specialisms: “{s.title}” needs {spec}, which no eligible peer on the team has"
+            )
     for role in sorted(s.required_peer_roles):
         if not any(role == p.role for p in team):
             errors.append(f"{path}.required_peer_roles: “{s.title}” needs a {role}, and no eligible peer has that role")
@@ -80,7 +82,9 @@ def _session_errors(g: Grid, i: int, s) -> list[str]:
         for want in sorted(s.required_specialisms - {x for p in pinned for x in p.specialisms}):
             errors.append(f"{path}.pinned.peer_ids: “{s.title}” needs {want}, which none of its pinned peers has")
     for pid in sorted(g.forced_peers(s) - set(eligible)):
-        errors.append(f"{path}: peer {g.peer[pid].name} cannot sit in “{s.title}”: they would hear from their own organisation")
+        errors.append(
+            f"{path}: peer {g.peer[pid].name} cannot sit in “{s.title}”: they would hear from their own organisation"
+        )
     if s.mode == "in_person" and len({g.room[r].location for r in s.room_ids}) > 1:
         errors.append(f"{path}.room_ids: the candidate rooms of “{s.title}” must all be in one location")
     for pid in s.participant_ids:

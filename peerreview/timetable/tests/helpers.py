@@ -14,7 +14,9 @@ def small_week(world, interviews: int = 4) -> list[Session]:
     out = []
     for i in range(interviews):
         p = Participant.objects.create(review=review, name=f"Team manager {i + 1}", organisation="Kent County Council")
-        s = Session.objects.create(review=review, title=f"Interview {i + 1}", kind="interview", minutes=60, peers_needed=2)
+        s = Session.objects.create(
+            review=review, title=f"Interview {i + 1}", kind="interview", minutes=60, peers_needed=2
+        )
         s.participants.add(p)
         out.append(s)
     return out

@@ -19,7 +19,10 @@ def url(name, world, **kwargs):
 
 def test_organiser_adds_a_participant(world):
     c = world.client(Role.ORGANISER)
-    r = c.post(url("participant_add", world), {"name": "MASH team managers", "kind": "group", "organisation": "Kent County Council"})
+    r = c.post(
+        url("participant_add", world),
+        {"name": "MASH team managers", "kind": "group", "organisation": "Kent County Council"},
+    )
     assert r.status_code == 302
     p = Participant.objects.get(review=world.review, name="MASH team managers")
     assert p.kind == "group"
@@ -35,7 +38,10 @@ def test_participant_needs_a_name(world):
 def test_participant_can_be_changed_and_removed(world):
     c = world.client(Role.PCM)
     p = world.extra["participant"]
-    r = c.post(url("participant_edit", world, participant_id=p.pk), {"name": "Head of Early Help and Prevention", "kind": "person"})
+    r = c.post(
+        url("participant_edit", world, participant_id=p.pk),
+        {"name": "Head of Early Help and Prevention", "kind": "person"},
+    )
     assert r.status_code == 302
     p.refresh_from_db()
     assert p.name == "Head of Early Help and Prevention"
@@ -73,8 +79,13 @@ def test_session_takes_the_usual_length_and_peers_of_its_type(world):
 
 def test_session_with_impossible_length_is_refused(world):
     c = world.client(Role.ORGANISER)
-    for minutes, message in [("0", "The length must be more than 0 minutes"), ("900", "The length must be no more than the working day (510 minutes)")]:
-        r = c.post(url("session_add", world), {"title": "Long", "kind": "interview", "mode": "online", "minutes": minutes})
+    for minutes, message in [
+        ("0", "The length must be more than 0 minutes"),
+        ("900", "The length must be no more than the working day (510 minutes)"),
+    ]:
+        r = c.post(
+            url("session_add", world), {"title": "Long", "kind": "interview", "mode": "online", "minutes": minutes}
+        )
         assert r.status_code == 200
         assert error_messages(r) == [message]
     r = c.post(url("session_add", world), {"title": "", "kind": "", "mode": "online"})
@@ -83,7 +94,9 @@ def test_session_with_impossible_length_is_refused(world):
 
 def test_in_person_session_needs_a_room_to_exist(world):
     Room.objects.filter(review=world.review).delete()
-    r = world.client(Role.ORGANISER).post(url("session_add", world), {"title": "Visit", "kind": "site_visit", "mode": "in_person"})
+    r = world.client(Role.ORGANISER).post(
+        url("session_add", world), {"title": "Visit", "kind": "site_visit", "mode": "in_person"}
+    )
     assert error_messages(r) == ["Add a room before making an in-person session"]
 
 
@@ -96,7 +109,9 @@ def test_fixed_events_come_from_the_template_once(world):
     # Remote diagnostic: team meetings on each of the five days, KIT on four; drawing together split around lunch.
     assert fixed.filter(kind="team_meeting").count() == 5
     assert fixed.filter(kind="keeping_in_touch").count() == 4
-    assert fixed.get(kind="keeping_in_touch", fixed_day=world.review.delivery_start + dt.timedelta(days=1)).required_roles == ["lead", "pcm"]
+    assert fixed.get(
+        kind="keeping_in_touch", fixed_day=world.review.delivery_start + dt.timedelta(days=1)
+    ).required_roles == ["lead", "pcm"]
     parts = fixed.filter(kind="drawing_together").order_by("fixed_start")
     assert [(p.fixed_start, p.minutes) for p in parts] == [(dt.time(9, 30), 150), (dt.time(12, 30), 210)]
     count = fixed.count()
@@ -192,7 +207,13 @@ def test_import_xlsx_and_wrong_files(world):
 def test_peer_details_and_weights(world):
     c = world.client(Role.PCM)
     peer = world.extra["peer"]
-    assert c.post(url("peer_edit", world, membership_id=peer.pk), {"specialisms": "Police, front door", "max_sessions_per_day": "5"}).status_code == 302
+    assert (
+        c.post(
+            url("peer_edit", world, membership_id=peer.pk),
+            {"specialisms": "Police, front door", "max_sessions_per_day": "5"},
+        ).status_code
+        == 302
+    )
     assert peer.timetable.specialism_set() == {"police", "front door"}
     r = c.post(url("peer_edit", world, membership_id=peer.pk), {"max_sessions_per_day": "0"})
     assert error_messages(r) == ["The most sessions in a day must be 1 or more"]
@@ -212,4 +233,6 @@ def test_peer_details_and_weights(world):
     conf = world.review.timetable_settings
     assert conf.weights["pair_mix"] == 5 and conf.weights["cases_before_interviews"] == 0 and conf.buffer_minutes == 30
     r = c.post(url("weights", world), {**form, "idle_gaps": "-1"})
-    assert error_messages(r) == ["The weight for “Few idle gaps in peers&#x27; days (15-minute units beyond lunch)” must be 0 or more"]
+    assert error_messages(r) == [
+        "The weight for “Few idle gaps in peers&#x27; days (15-minute units beyond lunch)” must be 0 or more"
+    ]

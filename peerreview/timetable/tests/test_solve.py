@@ -55,11 +55,25 @@ def test_bad_input_is_explained_before_solving(world):
     s = sessions[0]
     p = s.participants.get()
     for day in build.week_days(world.review):
-        Unavailability.objects.create(review=world.review, participant=p, day=day, start=dt.time(9), end=dt.time(17, 30))
-    s2 = Session.objects.create(review=world.review, title="Front door walk-through", kind="interview", minutes=60, peers_needed=1, required_specialism="police")
+        Unavailability.objects.create(
+            review=world.review, participant=p, day=day, start=dt.time(9), end=dt.time(17, 30)
+        )
+    s2 = Session.objects.create(
+        review=world.review,
+        title="Front door walk-through",
+        kind="interview",
+        minutes=60,
+        peers_needed=1,
+        required_specialism="police",
+    )
     clash = Session.objects.create(
-        review=world.review, title="Extra overview", kind="overview", minutes=60, peers_needed=0,
-        fixed_day=build.week_days(world.review)[0], fixed_start=dt.time(10),
+        review=world.review,
+        title="Extra overview",
+        kind="overview",
+        minutes=60,
+        peers_needed=0,
+        fixed_day=build.week_days(world.review)[0],
+        fixed_start=dt.time(10),
     )
     c = world.client(Role.PCM)
     r = c.get(url("solve", world))
@@ -86,9 +100,15 @@ def test_infeasible_week_is_explained_in_words(world):
     # Free only 09:00–10:30 on the first day, when the overview takes the whole team: no time for the interview.
     for day in days:
         if day != days[0]:
-            Unavailability.objects.create(review=world.review, participant=p, day=day, start=dt.time(9), end=dt.time(17, 30))
-    Unavailability.objects.create(review=world.review, participant=p, day=days[0], start=dt.time(10, 30), end=dt.time(17, 30))
-    s = Session.objects.create(review=world.review, title="Interview with the Head of Early Help", kind="interview", minutes=60, peers_needed=5)
+            Unavailability.objects.create(
+                review=world.review, participant=p, day=day, start=dt.time(9), end=dt.time(17, 30)
+            )
+    Unavailability.objects.create(
+        review=world.review, participant=p, day=days[0], start=dt.time(10, 30), end=dt.time(17, 30)
+    )
+    s = Session.objects.create(
+        review=world.review, title="Interview with the Head of Early Help", kind="interview", minutes=60, peers_needed=5
+    )
     s.participants.add(p)
     run = solve(world)
     assert run.status == SolveRun.Status.FAILED
@@ -139,7 +159,12 @@ def test_repair_after_an_interviewee_falls_ill_moves_little(world):
     ill.refresh_from_db()
     p = ill.participants.get()
     c = world.client(Role.ORGANISER)
-    assert c.post(url("unavailability", world), {"who": f"p{p.pk}", "day": ill.day.isoformat(), "reason": "Ill"}).status_code == 302
+    assert (
+        c.post(
+            url("unavailability", world), {"who": f"p{p.pk}", "day": ill.day.isoformat(), "reason": "Ill"}
+        ).status_code
+        == 302
+    )
     assert any(v.rule_code == "availability" for v in build.violations(world.review))
     run = solve(world, kind="repair")
     assert run.status == SolveRun.Status.DONE, run.result
@@ -197,7 +222,9 @@ def test_xlsx_and_calendars(world):
 
     # Drop it: a cancellation with the same UID.
     world.client(Role.ORGANISER).post(url("session_drop", world, session_id=s.pk))
-    cal = icalendar.Calendar.from_ical(c.get(url("person_ics", world, membership_id=member.pk) + "?cancelled=1").content)
+    cal = icalendar.Calendar.from_ical(
+        c.get(url("person_ics", world, membership_id=member.pk) + "?cancelled=1").content
+    )
     assert str(cal["METHOD"]) == "CANCEL"
     (event,) = cal.walk("VEVENT")
     assert str(event["UID"]) == s.uid and int(event["SEQUENCE"]) == 2 and str(event["STATUS"]) == "CANCELLED"
@@ -264,7 +291,9 @@ def test_problem_json_download_command_and_command_line(world, tmp_path):
     assert json.loads(out.getvalue())["format"] == "peerreview.timetable/1"
     done = subprocess.run(
         [sys.executable, "-m", "peerreview.solver.timetable", str(path), "--time-limit", "3", "--json"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["status"] in ("optimal", "feasible")
