@@ -30,8 +30,10 @@ class Model:
         infeasible model can be explained with ``sufficient_assumptions_for_infeasibility``.
     """
 
-    def __init__(self, problem: Problem, *, explain: bool = False):
+    def __init__(self, problem: Problem, *, explain: bool = False, frozen: Timetable | None = None):
         self.g = g = Grid(problem)
+        # Sessions frozen to an earlier assignment get constants instead of variables (repair).
+        self.frozen = frozen.by_session() if frozen is not None else {}
         self.model = cp_model.CpModel()
         self.explain = explain
         self.assumptions: dict[tuple, cp_model.IntVar] = {}
@@ -58,6 +60,9 @@ class Model:
 
     def _add_session(self, g: Grid, s) -> None:
         m = self.model
+        if s.id in self.frozen:
+            self._add_frozen(g, s, self.frozen[s.id])
+            return
         ranges = g.allowed_starts(s)
         start = m.NewIntVarFromDomain(cp_model.Domain.FromIntervals([list(r) for r in ranges]), f"start_{s.id}")
         self.start[s.id] = start
@@ -80,6 +85,24 @@ class Model:
             for r, y in ys.items():
                 self.room_iv[r].append(m.NewOptionalFixedSizeIntervalVar(start, s.slots, y, ""))
             self.room_y[s.id] = ys
+
+    def _add_frozen(self, g: Grid, s, a) -> None:
+        m = self.model
+        at = g.slot(a.day, a.start)
+        start = m.NewConstant(at)
+        self.start[s.id] = start
+        self.end[s.id] = start + s.slots
+        iv = m.NewFixedSizeIntervalVar(start, s.slots, f"iv_{s.id}")
+        self.dayb[s.id] = {at // 96: self.true}
+        self.x[s.id] = dict.fromkeys(a.peer_ids, self.true)
+        for pid in a.peer_ids:
+            self.peer_block[pid].append(iv)
+            self.peer_lunch[pid].append(iv)
+        for pid in dict.fromkeys(s.participant_ids):
+            self.part_iv[pid].append(iv)
+        if s.mode == "in_person":
+            self.room_y[s.id] = {a.room_id: self.true}
+            self.room_iv[a.room_id].append(iv)
 
     def lit(self, key: tuple):
         """The assumption literal guarding a hard-rule family for one entity (always true unless explaining)."""
@@ -120,7 +143,7 @@ class Model:
         g = self.g
         for a in timetable.assignments:
             s = g.session.get(a.session_id)
-            if s is None or a.day not in g.day_index:
+            if s is None or a.day not in g.day_index or s.id in self.frozen:
                 continue
             start = g.slot(a.day, a.start)
             self.model.AddHint(self.start[s.id], start)

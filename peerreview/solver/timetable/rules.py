@@ -435,8 +435,14 @@ class PairRotation(Soft):
         g = m.g
         together = defaultdict(list)
         for s in _pair_sessions(g):
+            bs = []
             for p, q in itertools.combinations(sorted(m.x[s.id]), 2):
-                together[p, q].append(m.both(s.id, p, q))
+                bs.append(m.both(s.id, p, q))
+                together[p, q].append(bs[-1])
+            # A session with k peers has exactly k(k-1)/2 pairs: a valid cut that makes each
+            # "both" literal exact and tightens the bound a great deal.
+            k = g.needed(s)
+            m.model.Add(sum(bs) == k * (k - 1) // 2)
         terms = []
         for (p, q), bs in together.items():
             if len(bs) > g.p.pair_repeat_limit:
@@ -474,6 +480,11 @@ class WorkloadBalance(Soft):
         for load in loads:
             m.model.Add(hi >= load)
             m.model.Add(lo <= load)
+        # Loads always sum to the total work, so the busiest has at least the mean and the quietest
+        # at most the mean: implied, but it lifts the LP bound.
+        work = sum(g.needed(s) * s.slots for s in g.p.sessions if not g.is_team(s))
+        m.model.Add(hi * len(loads) >= work)
+        m.model.Add(lo * len(loads) <= work)
         return hi - lo
 
     def penalty(self, g: Grid, placed: dict[str, Placed]):

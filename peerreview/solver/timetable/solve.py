@@ -47,7 +47,8 @@ class Result:
 
 def _notes(problem: Problem) -> list[str]:
     return [
-        f"“{s.title}” lasts {s.minutes} minutes; the timetable books {s.slots * SLOT} (rounded up to the 15-minute grid)."
+        f"“{s.title}” lasts {s.minutes} minutes; the timetable books {s.slots * SLOT} "
+        "(rounded up to the 15-minute grid)."
         for s in problem.sessions
         if s.minutes % SLOT
     ]
@@ -366,7 +367,8 @@ def capacity_report(problem: Problem) -> list[str]:
     if len(g.days) > 1:
         short = " – short" if total_need > sum(per_day) else ""
         lines.append(
-            f"Whole week: sessions need {_hours(total_need)} peer-hours; {n} peers have {_hours(sum(per_day))} available{short}"
+            f"Whole week: sessions need {_hours(total_need)} peer-hours; "
+            f"{n} peers have {_hours(sum(per_day))} available{short}"
         )
     for kind, wants in (("role", "required_peer_roles"), ("specialism", "required_specialisms")):
         for want in sorted({w for s in flexible for w in getattr(s, wants)}):
@@ -390,6 +392,9 @@ def _keep_literals(m, previous: Timetable) -> dict[str, cp_model.IntVar]:
     for a in previous.assignments:
         s = g.session.get(a.session_id)
         if s is None:
+            continue
+        if s.id in m.frozen:
+            keep[s.id] = m.true
             continue
         k = m.model.NewBoolVar(f"keep_{s.id}")
         keep[s.id] = k
@@ -420,6 +425,33 @@ def _moved(previous: Timetable, tt: Timetable) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _must_move(problem: Problem, previous: Timetable) -> tuple[set[str], int]:
+    """Sessions in a broken hard rule, and a lower bound on the moves needed.
+
+    Every broken rule needs at least one of its sessions to move; a rule broken by one session
+    alone (availability, pins...) needs exactly that one to move.
+    """
+    known = {s.id for s in problem.sessions}
+    broken = [v for v in check(problem, previous) if v.rule_code != "complete" and set(v.session_ids) <= known]
+    alone = {v.session_ids[0] for v in broken if len(v.session_ids) == 1}
+    pairs = [set(v.session_ids) for v in broken if len(v.session_ids) > 1 and not set(v.session_ids) & alone]
+    lower = len(alone) + (1 if pairs else 0)
+    return {sid for v in broken for sid in v.session_ids}, lower
+
+
+def _neighbours(problem: Problem, previous: Timetable, ids: set[str]) -> set[str]:
+    """``ids`` plus sessions on the same day sharing a peer, participant or room with one of them."""
+    people = {s.id: s.participant_ids for s in problem.sessions}
+
+    def keys(a) -> set[tuple[str, str]]:
+        who = (*a.peer_ids, *people.get(a.session_id, ()), *([a.room_id] if a.room_id else []))
+        return {(a.day, x) for x in who}
+
+    by = previous.by_session()
+    wanted = set().union(*(keys(by[sid]) for sid in ids if sid in by))
+    return ids | {a.session_id for a in previous.assignments if keys(a) & wanted}
+
+
 def repair(
     problem: Problem,
     previous: Timetable,
@@ -432,16 +464,38 @@ def repair(
 
     Lexicographic: first minimise the number of sessions whose day, start, peers or room change
     (sessions added or removed don't count), then minimise the soft score with that many moves.
+    Sessions are freed in widening rings: first only those breaking a hard rule in ``previous``
+    under the changed problem (plus new sessions), then also their same-day neighbours sharing a
+    peer, participant or room, then everything.
 
     Returns
     -------
     Result
-        ``moved`` lists the sessions that changed.
+        ``moved`` lists the sessions that changed; ``explanation`` says whether that is provably
+        the fewest possible.
     """
+    t0 = time.perf_counter()
+    broken, lower = _must_move(problem, previous)
+    rings = [broken, _neighbours(problem, previous, broken), None]
+    last = None
+    for i, free in enumerate(rings):
+        remaining = time_limit - (time.perf_counter() - t0)
+        if remaining <= 0.05:
+            break
+        budget = remaining if free is None else max(0.2, remaining / (len(rings) - i))
+        last = _repair_within(problem, previous, free, lower, time_limit=budget, workers=workers, seed=seed, t0=t0)
+        if last.status in ("optimal", "feasible") or (last.status == "infeasible" and free is None):
+            return last
+    return last or Result(status="unknown", runtime_seconds=time.perf_counter() - t0)
+
+
+def _repair_within(problem, previous, free, lower, *, time_limit, workers, seed, t0) -> Result:
     from .model import Model
 
-    t0 = time.perf_counter()
-    m = Model(problem)
+    frozen = None
+    if free is not None:
+        frozen = Timetable(tuple(a for a in previous.assignments if a.session_id not in free))
+    m = Model(problem, frozen=frozen)
     keep = _keep_literals(m, previous)
     moves = sum(1 - k for k in keep.values())
     m.model.Minimize(moves)
@@ -449,30 +503,31 @@ def repair(
     solver, code, cb = _run(m, time_limit=time_limit * 0.5, workers=workers, seed=seed, progress=None, stop=None, t0=t0)
     if cb.best is None:
         status = STATUS[code]
-        notes = explain(problem, time_limit=max(1.0, time_limit * 0.5), seed=seed) if status == "infeasible" else []
+        notes = []
+        if status == "infeasible" and free is None:
+            notes = explain(problem, time_limit=max(1.0, time_limit * 0.5), seed=seed)
         return Result(status=status, explanation=tuple(notes), runtime_seconds=time.perf_counter() - t0)
     fewest = round(solver.ObjectiveValue())
     first = cb.first
-    for v in keep.values():
-        m.model.AddHint(v, solver.Value(v))
     m.model.ClearHints()
     m.add_hint(cb.best)
     m.model.Add(moves <= fewest)
     m.model.Minimize(m.objective)
-    remaining = time_limit - (time.perf_counter() - t0)
+    remaining = max(0.1, time_limit - (time.perf_counter() - t0))
     solver2, code2, cb2 = _run(m, time_limit=remaining, workers=workers, seed=seed, progress=None, stop=None, t0=t0)
     best = cb2.best or cb.best
-    proven = code == cp_model.OPTIMAL and code2 == cp_model.OPTIMAL
     moved = _moved(previous, best)
+    fewest_possible = code == cp_model.OPTIMAL and (free is None or len(moved) <= lower)
     words = [
         f"Moved {len(moved)} session{'s' if len(moved) != 1 else ''}"
-        + (" (the fewest possible)." if code == cp_model.OPTIMAL else ".")
+        + (" (the fewest possible)." if fewest_possible else ".")
     ]
+    proven = fewest_possible and code2 == cp_model.OPTIMAL and free is None
     return _finish(
         problem,
         "optimal" if proven else "feasible",
         best,
-        bound=solver2.BestObjectiveBound() if cb2.best else None,
+        bound=solver2.BestObjectiveBound() if cb2.best and free is None else None,
         first=first,
         t0=t0,
         explanation=_notes(problem) + words,

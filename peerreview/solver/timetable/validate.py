@@ -40,6 +40,11 @@ def _session_errors(g: Grid, i: int, s) -> list[str]:
                 errors.append(f"{path}.pinned.peer_ids[{j}]: there is no peer with id {ref!r}")
     if errors:
         return errors
+    return _time_errors(g, path, s) + _peer_errors(g, path, s) + _place_errors(g, path, s)
+
+
+def _time_errors(g: Grid, path: str, s) -> list[str]:
+    errors = []
     longest = max(hi - lo for lo, hi in (g.day_window(d) for d in range(len(g.days))))
     if s.slots > longest:
         errors.append(f"{path}.minutes: “{s.title}” lasts {s.minutes} minutes, longer than any working day")
@@ -55,6 +60,11 @@ def _session_errors(g: Grid, i: int, s) -> list[str]:
                 errors.append(
                     f"{path}.{field}: “{s.title}” at {day_name(when.day)} {when.start} falls outside the working day"
                 )
+    return errors
+
+
+def _peer_errors(g: Grid, path: str, s) -> list[str]:
+    errors = []
     eligible = g.eligible(s)
     team = [g.peer[p] for p in eligible]
     for spec in sorted(s.required_specialisms):
@@ -85,6 +95,11 @@ def _session_errors(g: Grid, i: int, s) -> list[str]:
         errors.append(
             f"{path}: peer {g.peer[pid].name} cannot sit in “{s.title}”: they would hear from their own organisation"
         )
+    return errors
+
+
+def _place_errors(g: Grid, path: str, s) -> list[str]:
+    errors = []
     if s.mode == "in_person" and len({g.room[r].location for r in s.room_ids}) > 1:
         errors.append(f"{path}.room_ids: the candidate rooms of “{s.title}” must all be in one location")
     for pid in s.participant_ids:
