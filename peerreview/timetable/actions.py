@@ -138,7 +138,7 @@ def add_template_events(review, *, by) -> list[Session]:
 HEADERS = ["name", "day", "start", "end", "reason"]
 
 
-class ImportError_(ValueError):
+class ImportProblem(ValueError):
     def __init__(self, errors: list[str]):
         self.errors = errors
         super().__init__("; ".join(errors))
@@ -151,7 +151,7 @@ def _rows_from_upload(name: str, data: bytes) -> list[list[str]]:
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:
-            raise ImportError_(["The file is not a readable Excel workbook (.xlsx)"]) from exc
+            raise ImportProblem(["The file is not a readable Excel workbook (.xlsx)"]) from exc
         ws = wb.worksheets[0]
         rows = []
         for row in ws.iter_rows(values_only=True):
@@ -170,9 +170,9 @@ def _rows_from_upload(name: str, data: bytes) -> list[list[str]]:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ImportError_(["The file must be saved as CSV UTF-8"]) from exc
+            raise ImportProblem(["The file must be saved as CSV UTF-8"]) from exc
         return list(csv.reader(io.StringIO(text)))
-    raise ImportError_(["The selected file must be a CSV or an Excel file (.xlsx)"])
+    raise ImportProblem(["The selected file must be a CSV or an Excel file (.xlsx)"])
 
 
 def _parse_day(value: str, days: list[dt.date]) -> dt.date | None:
@@ -203,10 +203,10 @@ def import_unavailability(review, *, by, name: str, data: bytes) -> list[Unavail
     """Import rows of name, day, start, end, reason. Every row is checked; on any error nothing is saved."""
     rows = [r for r in _rows_from_upload(name, data) if any(c.strip() for c in r)]
     if not rows:
-        raise ImportError_(["The selected file is empty"])
+        raise ImportProblem(["The selected file is empty"])
     header = [c.strip().lower() for c in rows[0]]
     if header[:4] != HEADERS[:4]:
-        raise ImportError_(["The first row must be the headings: name, day, start, end, reason"])
+        raise ImportProblem(["The first row must be the headings: name, day, start, end, reason"])
     days = build.week_days(review)
     participants = {p.name.strip().lower(): p for p in Participant.objects.filter(review=review)}
     members = {m.user.get_full_name().strip().lower(): m for m in build.team(review)}
@@ -247,7 +247,7 @@ def import_unavailability(review, *, by, name: str, data: bytes) -> list[Unavail
                 )
             )
     if errors:
-        raise ImportError_(errors)
+        raise ImportProblem(errors)
     Unavailability.objects.bulk_create(created)
     record("timetable.import", by=by, review=review, summary=f"Imported {len(created)} rows of availability")
     return created

@@ -278,7 +278,7 @@ def import_unavailability(request: HttpRequest, review_id: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             rows = actions.import_unavailability(request.review, by=request.user, name=upload.name, data=upload.read())
-        except actions.ImportError_ as e:
+        except actions.ImportProblem as e:
             errors = e.errors
         else:
             messages.success(request, f"Imported {len(rows)} rows")
