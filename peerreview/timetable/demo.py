@@ -232,6 +232,26 @@ def extend(review, users) -> None:
             end=dt.time.fromisoformat(end),
             reason=reason,
         )
+    # Front-line teams hold their duty weeks on Monday and Tuesday; the organiser booked them later in the week.
+    for name in [
+        "MASH social workers",
+        "Assessment social workers",
+        "Child protection social workers",
+        "Newly qualified social workers",
+        "Early help family workers",
+        "Children in care social workers",
+        "Health visitors and school nurses",
+        "Independent Reviewing Officers",
+    ]:
+        for day in days[:2]:
+            Unavailability.objects.create(
+                review=review,
+                participant=people[name],
+                day=day,
+                start=dt.time(9),
+                end=dt.time(17, 30),
+                reason="Duty week: available Wednesday to Friday",
+            )
     if "police" in members:
         Unavailability.objects.create(
             review=review,
@@ -242,7 +262,7 @@ def extend(review, users) -> None:
             reason="Force duty",
         )
     problem = build.build_problem(review)
-    result = tt.solve(problem, time_limit=20, workers=2, seed=1)
+    result = tt.solve(problem, time_limit=15, workers=2, seed=1)
     if result.status not in ("optimal", "feasible"):
         result = tt.greedy(problem)
     build.apply_timetable(review, result.timetable)
