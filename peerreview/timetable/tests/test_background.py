@@ -11,6 +11,7 @@ from peerreview.timetable.models import Session, SolveRun
 from .helpers import small_week
 
 
+@pytest.mark.django_db(transaction=True)
 def test_background_solve_reports_progress_and_finishes(flushable_db, world, settings):
     settings.TIMETABLE_SOLVE_INLINE = False
     settings.TIMETABLE_TIME_LIMIT = 2.0
@@ -26,14 +27,13 @@ def test_background_solve_reports_progress_and_finishes(flushable_db, world, set
 
 
 @pytest.fixture
-def flushable_db(transactional_db):
-    """A transactional database whose flush may empty the append-only logs (torn down before the flush)."""
-    yield
-    from django.db import connection
+def flushable_db(db):
+    """A transactional database whose flush may empty the append-only logs (torn down before the flush).
 
+    SQLite's flush deletes rows, which the append-only trigger refuses unless cleanup is allowed;
+    PostgreSQL's flush truncates, which row triggers do not see.
+    """
+    yield
     from peerreview.core import apps as core_apps
 
     core_apps.ALLOW_LOG_CLEANUP = True
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET peerreview.allow_log_cleanup = 'on'")
