@@ -26,6 +26,10 @@ def _fast_and_private(settings, tmp_path):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Timetable: solve in the request, with short limits, so tests are deterministic and fast.
+    settings.TIMETABLE_SOLVE_INLINE = True
+    settings.TIMETABLE_TIME_LIMIT = 3.0
+    settings.TIMETABLE_REPAIR_LIMIT = 3.0
 
 
 @pytest.fixture(autouse=True)

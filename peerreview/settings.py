@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "peerreview.policy",
     "peerreview.reviews",
     "peerreview.documents",
+    "peerreview.timetable",
 ]
 
 MIDDLEWARE = [
@@ -194,3 +195,8 @@ LOGGING = {
 
 if (BASE_DIR / "peerreview" / "local_settings.py").exists():
     from .local_settings import *  # noqa: F403
+
+# Timetable solver: seconds per solve and per repair; tests solve in the request instead of a thread.
+TIMETABLE_TIME_LIMIT = float(os.getenv("TIMETABLE_TIME_LIMIT", "20"))
+TIMETABLE_REPAIR_LIMIT = float(os.getenv("TIMETABLE_REPAIR_LIMIT", "6"))
+TIMETABLE_SOLVE_INLINE = envbool("TIMETABLE_SOLVE_INLINE", "false")
