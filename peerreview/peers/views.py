@@ -60,7 +60,7 @@ def profile(request: HttpRequest, profile_id: int) -> HttpResponse:
 
 
 def import_pool(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -158,7 +158,7 @@ def season_problem(request: HttpRequest) -> HttpResponse:
 
 
 def triads(request: HttpRequest) -> HttpResponse:
-    form = TriadForm(request.POST or None)
+    form = TriadForm(request.POST if request.method == "POST" else None)
     result = councils = None
     if request.method == "POST" and form.is_valid():
         codes = form.councils()
@@ -295,7 +295,7 @@ def problem_json(request: HttpRequest, review_id: int) -> HttpResponse:
 def approval(request: HttpRequest, review_id: int) -> HttpResponse:
     review = request.review
     proposal = TeamProposal.objects.filter(review=review).first()
-    form = HostDecisionForm(request.POST or None)
+    form = HostDecisionForm(request.POST if request.method == "POST" else None)
     waiting = proposal is not None and proposal.status == TeamProposal.Status.SENT
     if request.method == "POST" and form.is_valid():
         try:
@@ -323,7 +323,7 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
     )
     if invitation is None or invitation.response != PeerInvitation.Response.PENDING:
         return render(request, "peers/respond_used.html", {"invitation": invitation}, status=410)
-    form = RespondForm(request.POST or None)
+    form = RespondForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         accept = form.cleaned_data["answer"] == "accept"
         actions.respond(invitation, accept=accept, reason=form.cleaned_data["reason"])
