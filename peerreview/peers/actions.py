@@ -73,7 +73,7 @@ def recommend_team(review, *, by, same_region_conflict: bool | None = None) -> T
     for pid, a in chosen.items():
         profile_id = int(pid[1:])
         m = keep.get(profile_id) or ProposedMember(proposal=proposal, profile_id=profile_id)
-        m.slot_code, m.slot_label, m.reasons = a.slot_code, labels.get(a.slot_code, a.slot_code), list(a.reasons)
+        m.slot_code, m.slot_label, m.reasons = a.slot_code, labels.get(a.slot_code, a.slot_code), [build.humanise(r) for r in a.reasons]
         m.pinned = m.pinned or pid in problem.reviews[0].pinned
         m.save()
     proposal.run = run

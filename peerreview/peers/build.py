@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.db.models import Q
+
 from django.utils import timezone
 
 from peerreview.policy.library import library
@@ -115,8 +117,12 @@ def members_with_profiles(review) -> set[int]:
     """Pool profiles of people already in the review's team (they stay in it)."""
     from peerreview.core.roles import TEAM
 
-    users = review.memberships.active().filter(role__in=TEAM).values_list("user_id", flat=True)
-    return set(PeerProfile.objects.filter(user_id__in=list(users), is_active=True).values_list("pk", flat=True))
+    members = list(review.memberships.active().filter(role__in=TEAM).values_list("user_id", "user__email"))
+    ids = [m[0] for m in members]
+    emails = [m[1].lower() for m in members]
+    return set(
+        PeerProfile.objects.filter(Q(user_id__in=ids) | Q(email__in=emails), is_active=True).values_list("pk", flat=True)
+    )
 
 
 def pins_and_exclusions(review) -> tuple[set[str], set[str]]:
@@ -192,3 +198,23 @@ def season_problem(reviews) -> solver.Problem:
 
 def profile_ids(solver_ids) -> list[int]:
     return [int(s[1:]) for s in solver_ids]
+
+
+def humanise(text: str) -> str:
+    """Swap the solver's theme and organisation codes for the names people know."""
+    import re
+
+    from peerreview.councils.models import Organisation
+
+    themes = {code: f"‘{t['title'].lower()}’" for code, t in library()["by_code"].items()}
+    text = re.sub(r"\b[a-z]+(?:_[a-z]+)*\b", lambda m: themes.get(m.group(0), m.group(0)), text)
+
+    def org(m):
+        o = Organisation.objects.filter(code=m.group(2)).first()
+        return f"{m.group(1)}{o.display_name if o else m.group(2)})"
+
+    return re.sub(r"(\([^(),]+, )([a-z0-9-]+)\)", org, text)
+
+
+def week_labels(weeks) -> list[str]:
+    return [solver.week_text(w) for w in sorted(weeks)]

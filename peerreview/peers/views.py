@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from peerreview.core import audit
 from peerreview.core.roles import Role
 from peerreview.councils.models import Organisation
+from peerreview.policy.library import library
 from peerreview.solver.teams import io as solver_io
 
 from . import actions, build, pool_io
@@ -107,7 +108,7 @@ def _result_rows(run: TeamRun, reviews: dict) -> list[dict]:
                 "peer": names[a["peer_id"]],
                 "profile_id": int(a["peer_id"][1:]),
                 "slot": labels.get(a["slot_code"], a["slot_code"]),
-                "reasons": a["reasons"],
+                "reasons": [build.humanise(x) for x in a["reasons"]],
             }
             for a in result.get("teams", {}).get(r["id"], [])
         ]
@@ -117,8 +118,8 @@ def _result_rows(run: TeamRun, reviews: dict) -> list[dict]:
                 "name": r["name"],
                 "review": reviews.get(r["id"]),
                 "team": team,
-                "explanations": result.get("explanations", {}).get(r["id"], []),
-                "unfilled": [u["message"] for u in result.get("unfilled", []) if u["review_id"] == r["id"]],
+                "explanations": [build.humanise(x) for x in result.get("explanations", {}).get(r["id"], [])],
+                "unfilled": [build.humanise(u["message"]) for u in result.get("unfilled", []) if u["review_id"] == r["id"]],
             }
         )
     return out
@@ -193,12 +194,14 @@ def _team_context(request, review, pin_form=None, solve_form=None) -> dict:
         "excluded": excluded,
         "result": rows[0] if rows else None,
         "run": proposal.run if proposal else None,
-        "messages_from_solver": proposal.run.result.get("messages", []) if proposal and proposal.run else [],
+        "messages_from_solver": [build.humanise(m) for m in proposal.run.result.get("messages", [])]
+        if proposal and proposal.run
+        else [],
         "decisions": proposal.decisions.select_related("by") if proposal else [],
         "pin_form": pin_form or PinForm(),
         "solve_form": solve_form or SolveForm(initial={"same_region_conflict": bool(proposal and proposal.same_region_conflict)}),
-        "lines": build.review_themes(review),
-        "weeks": build.review_weeks(review),
+        "lines": [library()["by_code"][c]["title"] for c in build.review_themes(review)],
+        "weeks": build.week_labels(build.review_weeks(review)),
         "pool_size": PeerProfile.objects.filter(is_active=True).count(),
         "can_invite": proposal is not None and proposal.status == TeamProposal.Status.ACCEPTED,
     }
