@@ -15,7 +15,15 @@ from peerreview.solver import teams as solver
 from peerreview.solver.teams import io as solver_io
 
 from . import build
-from .models import HostDecision, PeerInvitation, PeerProfile, ProposedMember, TeamProposal, TeamRun, review_role_for_slot
+from .models import (
+    HostDecision,
+    PeerInvitation,
+    PeerProfile,
+    ProposedMember,
+    TeamProposal,
+    TeamRun,
+    review_role_for_slot,
+)
 
 
 class TeamError(Exception):
@@ -64,16 +72,18 @@ def recommend_team(review, *, by, same_region_conflict: bool | None = None) -> T
     chosen = {a.peer_id: a for a in result.teams.get(f"r{review.pk}", ())}
     keep = {}
     for m in proposal.members.all():
-        if m.excluded:
-            keep[m.profile_id] = m
-        elif f"p{m.profile_id}" in chosen:
+        if m.excluded or f"p{m.profile_id}" in chosen:
             keep[m.profile_id] = m
         else:
             m.delete()
     for pid, a in chosen.items():
         profile_id = int(pid[1:])
         m = keep.get(profile_id) or ProposedMember(proposal=proposal, profile_id=profile_id)
-        m.slot_code, m.slot_label, m.reasons = a.slot_code, labels.get(a.slot_code, a.slot_code), [build.humanise(r) for r in a.reasons]
+        m.slot_code, m.slot_label, m.reasons = (
+            a.slot_code,
+            labels.get(a.slot_code, a.slot_code),
+            [build.humanise(r) for r in a.reasons],
+        )
         m.pinned = m.pinned or pid in problem.reviews[0].pinned
         m.save()
     proposal.run = run
@@ -115,7 +125,9 @@ def unpin(review, *, by, profile: PeerProfile) -> None:
         raise TeamError(f"{profile.full_name} is not in this team")
     if m.excluded:
         m.delete()
-        audit.record("team.unexcluded", by=by, review=review, obj=proposal, summary=f"{profile.full_name} may be chosen")
+        audit.record(
+            "team.unexcluded", by=by, review=review, obj=proposal, summary=f"{profile.full_name} may be chosen"
+        )
     else:
         if m.invitation() is not None:
             raise TeamError(f"{profile.full_name} has been invited, so they stay in the team")
@@ -176,9 +188,13 @@ def host_decide(review, *, by, decision: str, reason: str = "") -> HostDecision:
         {"name": m.profile.full_name, "organisation": m.profile.organisation.code, "slot": m.slot_code}
         for m in proposal.team()
     ]
-    d = HostDecision.objects.create(proposal=proposal, decision=decision, reason=reason.strip(), team_snapshot=snapshot, by=by)
+    d = HostDecision.objects.create(
+        proposal=proposal, decision=decision, reason=reason.strip(), team_snapshot=snapshot, by=by
+    )
     proposal.status = (
-        TeamProposal.Status.ACCEPTED if decision == HostDecision.Decision.ACCEPTED else TeamProposal.Status.CHANGE_REQUESTED
+        TeamProposal.Status.ACCEPTED
+        if decision == HostDecision.Decision.ACCEPTED
+        else TeamProposal.Status.CHANGE_REQUESTED
     )
     proposal.save(update_fields=["status", "updated"])
     audit.record(
@@ -228,10 +244,10 @@ def invite_team(review, *, by) -> list[PeerInvitation]:
             f"Please accept or decline here (the link works once):\n{link}\n"
         )
         email = m.profile.email
-        transaction.on_commit(lambda body=body, email=email: send_mail(f"Invitation: {review.title}", body, None, [email]))
-        audit.record(
-            "team.peer_invited", by=by, review=review, obj=inv, summary=f"{m.profile.email} as {m.slot_label}"
+        transaction.on_commit(
+            lambda body=body, email=email: send_mail(f"Invitation: {review.title}", body, None, [email])
         )
+        audit.record("team.peer_invited", by=by, review=review, obj=inv, summary=f"{m.profile.email} as {m.slot_label}")
         sent.append(inv)
     return sent
 

@@ -3,7 +3,6 @@
 import datetime
 
 from django.db.models import Q
-
 from django.utils import timezone
 
 from peerreview.policy.library import library
@@ -121,7 +120,9 @@ def members_with_profiles(review) -> set[int]:
     ids = [m[0] for m in members]
     emails = [m[1].lower() for m in members]
     return set(
-        PeerProfile.objects.filter(Q(user_id__in=ids) | Q(email__in=emails), is_active=True).values_list("pk", flat=True)
+        PeerProfile.objects.filter(Q(user_id__in=ids) | Q(email__in=emails), is_active=True).values_list(
+            "pk", flat=True
+        )
     )
 
 
@@ -178,7 +179,9 @@ def upcoming_reviews(user=None):
     from peerreview.reviews.models import Membership, Review, Stage
 
     reviews = Review.objects.filter(
-        delivery_start__gt=timezone.localdate(), is_purged=False, stage__in=[Stage.REQUESTED, Stage.SCOPING, Stage.PREPARATION]
+        delivery_start__gt=timezone.localdate(),
+        is_purged=False,
+        stage__in=[Stage.REQUESTED, Stage.SCOPING, Stage.PREPARATION],
     ).select_related("host", "review_type")
     if user is not None:
         ids = Membership.objects.active().filter(user=user, role=Role.PCM).values_list("review_id", flat=True)

@@ -55,7 +55,10 @@ class PinForm(GovukForm):
 class HostDecisionForm(GovukForm):
     decision = forms.ChoiceField(
         label="Are you content with the proposed team?",
-        choices=[(HostDecision.Decision.ACCEPTED, "Yes, accept the team"), (HostDecision.Decision.CHANGE, "No, ask for a change")],
+        choices=[
+            (HostDecision.Decision.ACCEPTED, "Yes, accept the team"),
+            (HostDecision.Decision.CHANGE, "No, ask for a change"),
+        ],
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether you accept the team"},
     )
@@ -81,7 +84,10 @@ class RespondForm(GovukForm):
         error_messages={"required": "Select whether you accept the invitation"},
     )
     reason = forms.CharField(
-        label="Reason for declining (optional)", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+        label="Reason for declining (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -176,9 +176,7 @@ class ProposedMember(models.Model):
         return f"{self.profile} ({self.slot_label or 'excluded'})"
 
     def invitation(self):
-        return (
-            PeerInvitation.objects.filter(review=self.proposal.review, profile=self.profile).order_by("-id").first()
-        )
+        return PeerInvitation.objects.filter(review=self.proposal.review, profile=self.profile).order_by("-id").first()
 
 
 class HostDecision(models.Model):

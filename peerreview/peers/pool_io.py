@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 
 import openpyxl
-from django.db import transaction
-from django.core.validators import validate_email
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
 
 from peerreview.core import audit
 from peerreview.councils.models import Organisation
@@ -41,7 +41,6 @@ COLUMNS = [
 REQUIRED = ["email", "full_name", "organisation", "role"]
 LIST_SEPARATOR = ";"
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-
 
 
 @dataclass
@@ -116,13 +115,17 @@ def _int(value: str, default: int, line: int, column: str, problems: list) -> in
     return int(value)
 
 
-def _check_row(line: int, row: dict, orgs: dict, themes: set, problems: list) -> dict | None:  # noqa: C901
+def _check_row(line: int, row: dict, orgs: dict, themes: set, problems: list) -> dict | None:
     before = len(problems)
     email = row.get("email", "").lower()
     try:
         validate_email(email)
     except ValidationError:
-        problems.append(RowProblem(line, "email", f"{email or 'blank'!r} is not an email address; write it like name@council.gov.uk"))
+        problems.append(
+            RowProblem(
+                line, "email", f"{email or 'blank'!r} is not an email address; write it like name@council.gov.uk"
+            )
+        )
     name = row.get("full_name", "")
     if not name:
         problems.append(RowProblem(line, "full_name", "the name is blank; enter the person's full name"))
@@ -153,7 +156,9 @@ def _check_row(line: int, row: dict, orgs: dict, themes: set, problems: list) ->
         try:
             trained = datetime.date.fromisoformat(row["trained_on"])
         except ValueError:
-            problems.append(RowProblem(line, "trained_on", f"{row['trained_on']!r} is not a date; write it like 2026-03-09"))
+            problems.append(
+                RowProblem(line, "trained_on", f"{row['trained_on']!r} is not a date; write it like 2026-03-09")
+            )
     weeks = _split(row.get("unavailable_weeks", ""))
     for w in weeks:
         m = _WEEK.match(w)
@@ -167,7 +172,9 @@ def _check_row(line: int, row: dict, orgs: dict, themes: set, problems: list) ->
     bad = [c for c in conflict_orgs if c.lower() not in orgs]
     if bad:
         problems.append(
-            RowProblem(line, "conflict_organisations", f"{', '.join(bad)} not known organisation codes; use codes such as kent")
+            RowProblem(
+                line, "conflict_organisations", f"{', '.join(bad)} not known organisation codes; use codes such as kent"
+            )
         )
     former = []
     for item in _split(row.get("former_employers", "")):
@@ -211,7 +218,9 @@ def check(name: str, data: bytes) -> tuple[ImportReport, list[dict]]:
         report.problems.append(RowProblem(1, "", f"the file cannot be read ({exc}); save it as CSV (UTF-8) or XLSX"))
         return report, []
     except Exception as exc:  # openpyxl raises several types for a file that is not a workbook
-        report.problems.append(RowProblem(1, "", f"the file cannot be read ({type(exc).__name__}); save it as CSV (UTF-8) or XLSX"))
+        report.problems.append(
+            RowProblem(1, "", f"the file cannot be read ({type(exc).__name__}); save it as CSV (UTF-8) or XLSX")
+        )
         return report, []
     missing = [c for c in REQUIRED if c not in header]
     if missing:
@@ -220,7 +229,9 @@ def check(name: str, data: bytes) -> tuple[ImportReport, list[dict]]:
         return report, []
     unknown = [h for h in header if h and h not in COLUMNS]
     for h in unknown:
-        report.problems.append(RowProblem(1, h, f"the column {h!r} is not known; rename or remove it (columns: {', '.join(COLUMNS)})"))
+        report.problems.append(
+            RowProblem(1, h, f"the column {h!r} is not known; rename or remove it (columns: {', '.join(COLUMNS)})")
+        )
     if not rows:
         report.problems.append(RowProblem(2, "", "the file has no rows; add one row per peer under the header"))
     orgs = {o.code: o for o in Organisation.objects.all()}
@@ -245,11 +256,19 @@ def check(name: str, data: bytes) -> tuple[ImportReport, list[dict]]:
             if other not in known:
                 report.problems.append(
                     RowProblem(
-                        item["_line"], "conflict_people", f"{other} is not in this file or the pool; add them or remove the conflict"
+                        item["_line"],
+                        "conflict_people",
+                        f"{other} is not in this file or the pool; add them or remove the conflict",
                     )
                 )
             elif other == item["email"]:
-                report.problems.append(RowProblem(item["_line"], "conflict_people", "a person cannot be in conflict with themselves; remove their own email"))
+                report.problems.append(
+                    RowProblem(
+                        item["_line"],
+                        "conflict_people",
+                        "a person cannot be in conflict with themselves; remove their own email",
+                    )
+                )
     return report, good
 
 
@@ -260,7 +279,9 @@ def import_pool(name: str, data: bytes, *, by) -> ImportReport:
         return report
     profiles = {}
     for item in rows:
-        fields = {k: v for k, v in item.items() if not k.startswith("_") and not k.startswith("conflict_") and k != "email"}
+        fields = {
+            k: v for k, v in item.items() if not k.startswith("_") and not k.startswith("conflict_") and k != "email"
+        }
         profile, created = PeerProfile.objects.update_or_create(email=item["email"], defaults=fields)
         report.created += created
         report.updated += not created
@@ -273,9 +294,7 @@ def import_pool(name: str, data: bytes, *, by) -> ImportReport:
         for email in item["conflict_people"]:
             other = profiles.get(email) or PeerProfile.objects.get(email=email)
             Conflict.objects.create(profile=profile, kind=Conflict.Kind.PERSON, person=other)
-    audit.record(
-        "peers.pool_imported", by=by, summary=f"{name}: {report.created} added, {report.updated} updated"
-    )
+    audit.record("peers.pool_imported", by=by, summary=f"{name}: {report.created} added, {report.updated} updated")
     return report
 
 

@@ -41,7 +41,13 @@ def make_small_pool(world) -> dict[str, PeerProfile]:
     pcm = world.members[Role.PCM]
     out["pcm"], _ = PeerProfile.objects.get_or_create(
         email=pcm.email,
-        defaults={"full_name": pcm.full_name, "user": pcm, "organisation": orgs["lga"], "role": "pcm", "yearly_cap": 12},
+        defaults={
+            "full_name": pcm.full_name,
+            "user": pcm,
+            "organisation": orgs["lga"],
+            "role": "pcm",
+            "yearly_cap": 12,
+        },
     )
     return out
 

@@ -43,7 +43,12 @@ def pool(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "peers/pool.html",
-        {"form": form, "page": page, "total": PeerProfile.objects.filter(is_active=True).count(), "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "total": PeerProfile.objects.filter(is_active=True).count(),
+            "query": query.urlencode(),
+        },
     )
 
 
@@ -68,7 +73,8 @@ def import_pool(request: HttpRequest) -> HttpResponse:
         report = pool_io.import_pool(upload.name, upload.read(), by=request.user)
         if report.ok:
             messages.success(
-                request, f"Pool imported: {report.created} people added and {report.updated} updated from {report.rows} rows"
+                request,
+                f"Pool imported: {report.created} people added and {report.updated} updated from {report.rows} rows",
             )
             return redirect("peers:pool")
         form.add_error(
@@ -119,7 +125,9 @@ def _result_rows(run: TeamRun, reviews: dict) -> list[dict]:
                 "review": reviews.get(r["id"]),
                 "team": team,
                 "explanations": [build.humanise(x) for x in result.get("explanations", {}).get(r["id"], [])],
-                "unfilled": [build.humanise(u["message"]) for u in result.get("unfilled", []) if u["review_id"] == r["id"]],
+                "unfilled": [
+                    build.humanise(u["message"]) for u in result.get("unfilled", []) if u["review_id"] == r["id"]
+                ],
             }
         )
     return out
@@ -142,7 +150,12 @@ def season(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "peers/season.html",
-        {"reviews": reviews, "run": run, "rows": _result_rows(run, by_id), "seconds": int(actions.solve_seconds("season"))},
+        {
+            "reviews": reviews,
+            "run": run,
+            "rows": _result_rows(run, by_id),
+            "seconds": int(actions.solve_seconds("season")),
+        },
     )
 
 
@@ -166,13 +179,18 @@ def triads(request: HttpRequest) -> HttpResponse:
         councils = {o.code: o.display_name for o in Organisation.objects.filter(code__in=codes)}
         try:
             result = actions.solve_triads(
-                by=request.user, councils=codes, last_year=form.cleaned_data["last_year"], conflicts=form.cleaned_data["conflicts"]
+                by=request.user,
+                councils=codes,
+                last_year=form.cleaned_data["last_year"],
+                conflicts=form.cleaned_data["conflicts"],
             )
         except Exception as exc:  # the solver's ProblemError lists every problem
             form.add_error(None, str(exc))
     rows = []
     if result is not None and councils:
-        rows = [{k: councils.get(getattr(t, k), getattr(t, k)) for k in ("host", "lead", "observer")} for t in result.triads]
+        rows = [
+            {k: councils.get(getattr(t, k), getattr(t, k)) for k in ("host", "lead", "observer")} for t in result.triads
+        ]
     return render(request, "peers/triads.html", {"form": form, "result": result, "rows": rows})
 
 
@@ -199,7 +217,8 @@ def _team_context(request, review, pin_form=None, solve_form=None) -> dict:
         else [],
         "decisions": proposal.decisions.select_related("by") if proposal else [],
         "pin_form": pin_form or PinForm(),
-        "solve_form": solve_form or SolveForm(initial={"same_region_conflict": bool(proposal and proposal.same_region_conflict)}),
+        "solve_form": solve_form
+        or SolveForm(initial={"same_region_conflict": bool(proposal and proposal.same_region_conflict)}),
         "lines": [library()["by_code"][c]["title"] for c in build.review_themes(review)],
         "weeks": build.week_labels(build.review_weeks(review)),
         "pool_size": PeerProfile.objects.filter(is_active=True).count(),
@@ -235,7 +254,9 @@ def pin(request: HttpRequest, review_id: int) -> HttpResponse:
             form.add_error("email", str(exc))
         else:
             actions.pin(request.review, by=request.user, profile=p)
-            messages.success(request, f"{p.full_name} is pinned to the team. Find a team again to fill the other places")
+            messages.success(
+                request, f"{p.full_name} is pinned to the team. Find a team again to fill the other places"
+            )
             return redirect("peers:team", review_id=review_id)
     return render(request, "peers/team.html", _team_context(request, request.review, pin_form=form))
 
@@ -302,7 +323,9 @@ def approval(request: HttpRequest, review_id: int) -> HttpResponse:
     waiting = proposal is not None and proposal.status == TeamProposal.Status.SENT
     if request.method == "POST" and form.is_valid():
         try:
-            actions.host_decide(review, by=request.user, decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"])
+            actions.host_decide(
+                review, by=request.user, decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"]
+            )
         except actions.TeamError as exc:
             form.add_error(None, str(exc))
         else:
@@ -312,7 +335,13 @@ def approval(request: HttpRequest, review_id: int) -> HttpResponse:
     return render(
         request,
         "peers/approval.html",
-        {"form": form, "proposal": proposal, "team": team, "waiting": waiting, "decisions": proposal.decisions.all() if proposal else []},
+        {
+            "form": form,
+            "proposal": proposal,
+            "team": team,
+            "waiting": waiting,
+            "decisions": proposal.decisions.all() if proposal else [],
+        },
     )
 
 

@@ -32,7 +32,9 @@ def test_pcm_forms_a_team_and_invites_it(browser_page, live_server, mailoutbox, 
     review = make_review(pcm=pcm, host_code="kent")
     actions.add_member(review, by=pcm, email=sponsor.email, full_name=sponsor.full_name, role=Role.SPONSOR)
     actions.choose_lines(
-        review, by=pcm, question_codes=["leadership.self_knowledge", "front_door.thresholds", "child_protection.neglect"]
+        review,
+        by=pcm,
+        question_codes=["leadership.self_knowledge", "front_door.thresholds", "child_protection.neglect"],
     )
 
     sign_in_browser(page, live_server, "pcm@example.org")
@@ -59,7 +61,8 @@ def test_pcm_forms_a_team_and_invites_it(browser_page, live_server, mailoutbox, 
     proposal = TeamProposal.objects.get(review=review)
     chosen = {m.profile.email for m in proposal.team()}
     outside = next(
-        e for e in ("health.devon@pool.example.org", "police.lancs@pool.example.org", "ca.norfolk@pool.example.org")
+        e
+        for e in ("health.devon@pool.example.org", "police.lancs@pool.example.org", "ca.norfolk@pool.example.org")
         if e not in chosen
     )
     page.get_by_label("Email address of a person in the pool").fill(outside)

@@ -52,12 +52,20 @@ def test_import_csv_creates_profiles_and_conflicts(staff):
 BAD_CASES = {
     "missing column": ("email,full_name,organisation\nx@y.example,X,york\n", 1, "the column 'role' is missing"),
     "unknown role": (GOOD.replace(",dcs,", ",director,"), 2, "'director' is not a role"),
-    "unknown specialism": (GOOD.replace("leadership;front_door", "leadership;astrology"), 2, "astrology not in the lines of enquiry library"),
+    "unknown specialism": (
+        GOOD.replace("leadership;front_door", "leadership;astrology"),
+        2,
+        "astrology not in the lines of enquiry library",
+    ),
     "duplicate email": (GOOD + "ann.lee@york.example,Ann Again,york,,dcs,,,,,,,,,,\n", 4, "is also on line 2"),
     "malformed date": (GOOD.replace("2025-01-10", "10/01/2025"), 2, "is not a date; write it like 2026-03-09"),
     "unknown organisation": (GOOD.replace(",devon,", ",atlantis,"), 3, "not a known organisation code"),
     "bad week": (GOOD.replace("2027-W10", "week 10"), 2, "is not an ISO week"),
-    "unknown person conflict": (GOOD.replace("bob.ray@devon.example,kent", "zed@nowhere.example,kent"), 2, "is not in this file or the pool"),
+    "unknown person conflict": (
+        GOOD.replace("bob.ray@devon.example,kent", "zed@nowhere.example,kent"),
+        2,
+        "is not in this file or the pool",
+    ),
     "bad number": (GOOD.replace(",0,1,3,", ",0,one,3,"), 2, "'one' is not a whole number"),
 }
 
@@ -105,7 +113,9 @@ def test_pool_search_and_profile(staff, world):
     assert "Nora Fox" in html and "Yvonne Dale" not in html
     html = staff.get(reverse("peers:pool"), {"specialism": "exploitation"}).content.decode()
     assert "Lance Shaw" in html and "Nora Fox" not in html
-    html = staff.get(reverse("peers:profile", kwargs={"profile_id": world.extra["pool"]["dcs.york"].pk})).content.decode()
+    html = staff.get(
+        reverse("peers:profile", kwargs={"profile_id": world.extra["pool"]["dcs.york"].pk})
+    ).content.decode()
     assert "Yvonne Dale" in html and "Vision, strategy and leadership" in html
 
 

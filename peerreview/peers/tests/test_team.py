@@ -1,5 +1,6 @@
 """The team page: recommend, explain, pin, exclude, re-solve, host approval, invitations, decline reopens a slot."""
 
+import io
 import json
 import re
 
@@ -10,10 +11,11 @@ from django.urls import reverse
 from peerreview.core.models import AuditEvent
 from peerreview.core.roles import Role
 from peerreview.core.testing import QualityClient, error_messages, sign_in
-from peerreview.peers import actions, build
+from peerreview.peers import build
 from peerreview.peers.models import HostDecision, PeerInvitation, PeerProfile, TeamProposal
 from peerreview.reviews import actions as review_actions
-from peerreview.solver.teams import check, io as solver_io
+from peerreview.solver.teams import check
+from peerreview.solver.teams import io as solver_io
 
 
 def url(name, world, **kw):
@@ -59,7 +61,11 @@ def test_recommend_explains_each_pick_and_why_stronger_candidates_lost(world):
     # Surrey is a neighbour too, so its strong operational manager is not picked.
     assert "Sue Rey" not in names
     problem = solver_io.problem_from_json(TeamProposal.objects.get(review=world.review).run.problem)
-    teams = {problem.reviews[0].id: [(f"p{m.profile_id}", m.slot_code) for m in TeamProposal.objects.get(review=world.review).team()]}
+    teams = {
+        problem.reviews[0].id: [
+            (f"p{m.profile_id}", m.slot_code) for m in TeamProposal.objects.get(review=world.review).team()
+        ]
+    }
     assert check(problem, teams) == []
     assert AuditEvent.objects.filter(verb="team.recommended", review_ref=world.review.pk).exists()
 
@@ -70,12 +76,18 @@ def test_pin_and_exclude_then_resolve(world):
     _lines(world)
     for code in ("norfolk", "suffolk", "devon"):
         org = Organisation.objects.get(code=code)
-        PeerProfile.objects.create(email=f"health.{code}@pool.example.org", full_name=f"Health {code.title()}", organisation=org, role="health")
+        PeerProfile.objects.create(
+            email=f"health.{code}@pool.example.org", full_name=f"Health {code.title()}", organisation=org, role="health"
+        )
     client = world.client(Role.PCM)
     client.post(url("solve", world))
     pool = world.extra["pool"]
     # Four multi-agency candidates for at most two places: pin one who was left out.
-    outside = PeerProfile.objects.filter(role__in=["health", "police"]).exclude(full_name__in=team_names(world.review)).first()
+    outside = (
+        PeerProfile.objects.filter(role__in=["health", "police"])
+        .exclude(full_name__in=team_names(world.review))
+        .first()
+    )
     response = client.post(url("pin", world), {"email": outside.email})
     assert response.status_code == 302
     client.post(url("change_member", world, profile_id=pool["hos.plymouth"].pk), {"action": "exclude"})
@@ -247,11 +259,11 @@ def test_export_team_problem_command_writes_a_solvable_file(world, tmp_path):
 
     _lines(world)
     path = tmp_path / "one.json"
-    call_command("export_team_problem", str(world.review.pk), "--output", str(path), stdout=open(tmp_path / "out", "w"))
+    call_command("export_team_problem", str(world.review.pk), "--output", str(path), stdout=io.StringIO())
     result = solve(solver_io.problem_from_json(json.loads(path.read_text())), time_limit=2)
     assert result.status in ("optimal", "feasible")
     season = tmp_path / "season.json"
-    call_command("export_team_problem", "--season", "--output", str(season), stdout=open(tmp_path / "out", "w"))
+    call_command("export_team_problem", "--season", "--output", str(season), stdout=io.StringIO())
     assert len(solver_io.problem_from_json(json.loads(season.read_text())).reviews) == 2
 
 
