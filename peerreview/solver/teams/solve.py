@@ -625,7 +625,33 @@ def upper_bound(problem: Problem, cands: _Candidates) -> int:
         if any(p.is_new for p in peers) and any(not p.is_new for p in peers):
             total += w.mentoring
         total -= w.unfilled * sum(max(0, s.min - len(cands.slots[(review.id, s.code)])) for s in review.slots)
-    return total
+    return total - w.unfilled * _season_shortage(problem, cands)
+
+
+def _season_shortage(problem: Problem, cands: _Candidates) -> int:
+    """Places that must stay empty across the season, beyond those counted review by review.
+
+    For each set of roles a slot takes, demand is the sum of the slots' ``min``; supply
+    is, per peer, the fewer of their remaining cap and the reviews they could join.
+    """
+    extra = 0
+    groups: dict[frozenset[str], list[tuple[Review, Slot]]] = defaultdict(list)
+    for review in problem.reviews:
+        for slot in review.slots:
+            groups[slot.roles].append((review, slot))
+    for items in groups.values():
+        demand = sum(s.min for _, s in items)
+        local = sum(max(0, s.min - len(cands.slots[(r.id, s.code)])) for r, s in items)
+        reviews_of: dict[str, set[str]] = defaultdict(set)
+        for r, s in items:
+            for pid in cands.slots[(r.id, s.code)]:
+                reviews_of[pid].add(r.id)
+        supply = 0
+        for pid, rids in reviews_of.items():
+            p = problem.peer(pid)
+            supply += min(p.yearly_cap - p.reviews_this_year, len(rids))
+        extra += max(0, demand - supply - local)
+    return extra
 
 
 def _pin_ok(review: Review, pid: str, cands: _Candidates) -> bool:
