@@ -1,6 +1,7 @@
 """State changes for the peer pool and team formation. Each is atomic and writes an audit row."""
 
 import secrets
+from collections import Counter
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -70,6 +71,10 @@ def recommend_team(review, *, by, same_region_conflict: bool | None = None) -> T
     run, result = run_solver(problem, kind=TeamRun.Kind.REVIEW, by=by, review=review)
     labels = build.slot_labels(review)
     chosen = {a.peer_id: a for a in result.teams.get(f"r{review.pk}", ())}
+    slots = {s.code: s for s in problem.reviews[0].slots}
+    placed = _keep_fixed_slots(proposal, review, chosen, problem, slots)
+    decision = proposal.decisions.first()
+    before = {row.get("profile_id") for row in decision.team_snapshot} if decision else set()
     keep = {}
     for m in proposal.members.all():
         if m.excluded or f"p{m.profile_id}" in chosen:
@@ -78,16 +83,18 @@ def recommend_team(review, *, by, same_region_conflict: bool | None = None) -> T
             m.delete()
     for pid, a in chosen.items():
         profile_id = int(pid[1:])
+        code = placed[pid]
         m = keep.get(profile_id) or ProposedMember(proposal=proposal, profile_id=profile_id)
-        m.slot_code, m.slot_label, m.reasons = (
-            a.slot_code,
-            labels.get(a.slot_code, a.slot_code),
-            [build.humanise(r) for r in a.reasons],
-        )
+        m.slot_code, m.slot_label, m.reasons = code, labels.get(code, code), [build.humanise(r) for r in a.reasons]
         m.pinned = m.pinned or pid in problem.reviews[0].pinned
         m.save()
     proposal.run = run
-    if proposal.status in (TeamProposal.Status.CHANGE_REQUESTED, TeamProposal.Status.SENT):
+    changed = before != {int(pid[1:]) for pid in chosen}
+    if (proposal.status == TeamProposal.Status.ACCEPTED and changed) or proposal.status in (
+        TeamProposal.Status.CHANGE_REQUESTED,
+        TeamProposal.Status.SENT,
+    ):
+        # The host must be content with the team as it now stands.
         proposal.status = TeamProposal.Status.DRAFT
     proposal.save()
     audit.record(
@@ -98,6 +105,29 @@ def recommend_team(review, *, by, same_region_conflict: bool | None = None) -> T
         summary=f"{result.status}: {len(chosen)} people, objective {result.objective}, bound {result.bound}",
     )
     return run
+
+
+def _keep_fixed_slots(proposal, review, chosen, problem, slots) -> dict[str, str]:
+    """Slot per chosen peer. People already invited, accepted or in the review keep the place they had: the solver
+    only pins people, not places, so it may swap two pinned directors between lead and observer."""
+    fixed = {}
+    for m in proposal.members.filter(excluded=False).exclude(slot_code=""):
+        pid = f"p{m.profile_id}"
+        if pid in chosen and m.slot_code in slots and (m.invitation() is not None or m.pinned):
+            fixed[pid] = m.slot_code
+    placed = {pid: fixed.get(pid, a.slot_code) for pid, a in chosen.items()}
+    counts = Counter(placed.values())
+    for pid in chosen:
+        code = placed[pid]
+        if pid in fixed or counts[code] <= slots[code].max:
+            continue
+        role = problem.peer(pid).role
+        free = [s.code for s in slots.values() if role in s.roles and counts[s.code] < s.max]
+        if free:
+            counts[code] -= 1
+            counts[free[0]] += 1
+            placed[pid] = free[0]
+    return placed
 
 
 def _find_profile(email: str) -> PeerProfile:
@@ -185,7 +215,12 @@ def host_decide(review, *, by, decision: str, reason: str = "") -> HostDecision:
     if decision == HostDecision.Decision.CHANGE and not reason.strip():
         raise TeamError("Say what you would like changed and why")
     snapshot = [
-        {"name": m.profile.full_name, "organisation": m.profile.organisation.code, "slot": m.slot_code}
+        {
+            "profile_id": m.profile_id,
+            "name": m.profile.full_name,
+            "organisation": m.profile.organisation.code,
+            "slot": m.slot_code,
+        }
         for m in proposal.team()
     ]
     d = HostDecision.objects.create(

@@ -349,6 +349,9 @@ def extend(review, users) -> None:
         proposal=proposal,
         decision=HostDecision.Decision.ACCEPTED,
         reason="Content with the team; the police and adult social care perspectives were what we asked for.",
-        team_snapshot=[{"name": m.profile.full_name, "slot": m.slot_code} for m in proposal.members.all()],
+        team_snapshot=[
+            {"profile_id": m.profile_id, "name": m.profile.full_name, "slot": m.slot_code}
+            for m in proposal.members.all()
+        ],
         by=users["sponsor"],
     )

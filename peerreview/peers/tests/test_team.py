@@ -278,3 +278,33 @@ def test_other_reviews_sponsor_cannot_decide(world, commit):
     other = sign_in(world.other_members[Role.SPONSOR])
     assert other.post(url("approval", world), {"decision": "accepted"}).status_code == 404
     assert TeamProposal.objects.get(review=world.review).status == TeamProposal.Status.SENT
+
+
+def test_people_already_invited_keep_their_place_when_the_solver_swaps_them(world):
+    from peerreview.peers.actions import _keep_fixed_slots
+    from peerreview.peers.models import ProposedMember
+    from peerreview.solver.teams import Assignment
+
+    pool = world.extra["pool"]
+    york, kent = pool["dcs.york"], pool["ad.kent"]
+    proposal = TeamProposal.objects.create(review=world.review)
+    ProposedMember.objects.create(proposal=proposal, profile=york, slot_code="lead", pinned=True)
+    problem = build.review_problem(world.review)
+    slots = {s.code: s for s in problem.reviews[0].slots}
+    # The solver put York in the observer place and someone new in the lead place.
+    chosen = {
+        york.solver_id: Assignment(york.solver_id, "observer"),
+        kent.solver_id: Assignment(kent.solver_id, "lead"),
+    }
+    placed = _keep_fixed_slots(proposal, world.review, chosen, problem, slots)
+    assert placed == {york.solver_id: "lead", kent.solver_id: "observer"}
+
+
+def test_changing_an_accepted_team_needs_the_host_again(world, commit):
+    _propose_and_send(world, commit)
+    world.client(Role.SPONSOR).post(url("approval", world), {"decision": "accepted"})
+    client = world.client(Role.PCM)
+    some = next(m.profile for m in TeamProposal.objects.get(review=world.review).team() if m.slot_code == "operational")
+    client.post(url("change_member", world, profile_id=some.pk), {"action": "exclude"})
+    client.post(url("solve", world))
+    assert TeamProposal.objects.get(review=world.review).status == TeamProposal.Status.DRAFT
