@@ -223,6 +223,7 @@ def _team_context(request, review, pin_form=None, solve_form=None) -> dict:
         "weeks": build.week_labels(build.review_weeks(review)),
         "pool_size": PeerProfile.objects.filter(is_active=True).count(),
         "can_invite": proposal is not None and proposal.status == TeamProposal.Status.ACCEPTED,
+        "notice_weeks": (review.delivery_start - timezone.localdate()).days // 7,
     }
 
 

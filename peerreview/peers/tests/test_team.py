@@ -308,3 +308,18 @@ def test_changing_an_accepted_team_needs_the_host_again(world, commit):
     client.post(url("change_member", world, profile_id=some.pk), {"action": "exclude"})
     client.post(url("solve", world))
     assert TeamProposal.objects.get(review=world.review).status == TeamProposal.Status.DRAFT
+
+
+def test_short_notice_is_flagged(world):
+    import datetime
+
+    from django.utils import timezone
+
+    review_actions.change_dates(
+        world.review,
+        by=world.members[Role.PCM],
+        delivery_start=timezone.localdate() + datetime.timedelta(days=20),
+        overrides={},
+    )
+    html = world.client(Role.PCM).get(url("team", world)).content.decode()
+    assert "Delivery starts in 2 weeks" in html and "two to three months" in html
