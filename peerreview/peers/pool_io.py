@@ -244,8 +244,7 @@ def check(name: str, data: bytes) -> tuple[ImportReport, list[dict]]:
             report.problems.append(
                 RowProblem(line, "email", f"{email} is also on line {seen[email]}; each person must appear once")
             )
-            continue
-        if email:
+        if email and email not in seen:
             seen[email] = line
         checked = _check_row(line, row, orgs, themes, report.problems)
         if checked:
