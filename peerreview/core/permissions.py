@@ -84,6 +84,7 @@ PERMISSIONS: dict[str, Rule] = {
     "peers:export": LGA_STAFF,
     "peers:profile": LGA_STAFF,
     "peers:season": LGA_STAFF,
+    "peers:season_apply": LGA_STAFF,
     "peers:season_problem": LGA_STAFF,
     "peers:triads": LGA_STAFF,
     "peers:team": review(PCM),

@@ -355,6 +355,44 @@ def plan_season(reviews, *, by) -> TeamRun:
     return run
 
 
+@transaction.atomic
+def apply_season(run: TeamRun, reviews, *, by) -> list:
+    """Make the season plan each review's draft proposal, except where a team is with the host or invited."""
+    applied = []
+    for review in reviews:
+        assignments = run.result.get("teams", {}).get(f"r{review.pk}")
+        if assignments is None:
+            continue
+        proposal = proposal_for(review)
+        if (
+            proposal.status in (TeamProposal.Status.SENT, TeamProposal.Status.ACCEPTED)
+            or PeerInvitation.objects.filter(review=review).exists()
+        ):
+            continue
+        labels = build.slot_labels(review)
+        chosen = {int(a["peer_id"][1:]): a for a in assignments}
+        proposal.members.filter(excluded=False).exclude(profile_id__in=list(chosen)).delete()
+        excluded = set(proposal.members.filter(excluded=True).values_list("profile_id", flat=True))
+        for pid, a in chosen.items():
+            if pid in excluded:
+                continue
+            ProposedMember.objects.update_or_create(
+                proposal=proposal,
+                profile_id=pid,
+                defaults={
+                    "slot_code": a["slot_code"],
+                    "slot_label": labels.get(a["slot_code"], a["slot_code"]),
+                    "reasons": [build.humanise(r) for r in a["reasons"]],
+                },
+            )
+        proposal.run = run
+        proposal.status = TeamProposal.Status.DRAFT
+        proposal.save()
+        audit.record("team.season_applied", by=by, review=review, obj=proposal, summary=f"From season run {run.pk}")
+        applied.append(review)
+    return applied
+
+
 def solve_triads(*, by, councils: list[str], last_year: list[tuple[str, str, str]], conflicts: list[tuple[str, str]]):
     problem = solver.TriadProblem(tuple(councils), tuple(solver.Triad(*t) for t in last_year), tuple(conflicts))
     result = solver.solve_triads(problem, time_limit=10.0)

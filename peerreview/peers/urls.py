@@ -8,6 +8,7 @@ urlpatterns = [
     path("peers/import/", views.import_pool, name="import"),
     path("peers/export/", views.export_pool, name="export"),
     path("peers/season/", views.season, name="season"),
+    path("peers/season/apply/", views.season_apply, name="season_apply"),
     path("peers/season/problem.json", views.season_problem, name="season_problem"),
     path("peers/triads/", views.triads, name="triads"),
     path("peers/<int:profile_id>/", views.profile, name="profile"),

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -159,6 +160,18 @@ def season(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_POST
+def season_apply(request: HttpRequest) -> HttpResponse:
+    run = get_object_or_404(TeamRun, pk=request.POST.get("run") or 0, kind=TeamRun.Kind.SEASON, created_by=request.user)
+    applied = actions.apply_season(run, build.upcoming_reviews(request.user), by=request.user)
+    messages.success(
+        request,
+        f"The plan is now the draft team for {len(applied)} review{'s' if len(applied) != 1 else ''}. "
+        "Teams already with the host or invited were left as they are",
+    )
+    return redirect(f"{reverse('peers:season')}?run={run.pk}")
+
+
 def season_problem(request: HttpRequest) -> HttpResponse:
     reviews = build.upcoming_reviews(request.user)
     if not reviews:
@@ -205,7 +218,7 @@ def _team_context(request, review, pin_form=None, solve_form=None) -> dict:
         for m in proposal.members.select_related("profile__organisation"):
             row = {"m": m, "invitation": invitations.get(m.profile_id)}
             (excluded if m.excluded else team).append(row)
-    rows = _result_rows(proposal.run if proposal else None, {f"r{review.pk}": review})
+    rows = [r for r in _result_rows(proposal.run if proposal else None, {}) if r["id"] == f"r{review.pk}"]
     return {
         "proposal": proposal,
         "team": team,

@@ -149,6 +149,17 @@ def test_season_plans_every_upcoming_review_the_pcm_manages(world):
     kent_team = {a["peer_id"] for a in run.result["teams"][f"r{world.review.pk}"]}
     both = kent_team & {a["peer_id"] for a in leeds_team}
     assert all(PeerProfile.objects.get(pk=int(p[1:])).yearly_cap > 1 for p in both)
+    response = pcm_client.post(reverse("peers:season_apply"), {"run": run.pk})
+    assert response.status_code == 302
+    from peerreview.peers.models import TeamProposal
+
+    for r in (world.review, second):
+        team = {f"p{m.profile_id}" for m in TeamProposal.objects.get(review=r).team()}
+        assert team == {a["peer_id"] for a in run.result["teams"][f"r{r.pk}"]}
+    assert (
+        world.lga_outsider
+        and sign_in(world.lga_outsider).post(reverse("peers:season_apply"), {"run": run.pk}).status_code == 404
+    )
     data = pcm_client.get(reverse("peers:season_problem"))
     assert data["Content-Type"] == "application/json"
 
