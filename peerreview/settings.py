@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "peerreview.reviews",
     "peerreview.documents",
     "peerreview.timetable",
+    "peerreview.peers",
 ]
 
 MIDDLEWARE = [

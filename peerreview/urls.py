@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("peerreview.policy.urls")),
     path("", include("peerreview.documents.urls")),
     path("", include("peerreview.timetable.urls")),
+    path("", include("peerreview.peers.urls")),
 ]

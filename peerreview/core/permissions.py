@@ -107,6 +107,24 @@ PERMISSIONS: dict[str, Rule] = {
     "timetable:problem_json": review(PCM, ORGANISER),
     "timetable:person": review(EVERYONE),
     "timetable:person_ics": review(EVERYONE),
+    # Peer pool and team formation (the pool is LGA-wide; a review's team is the PCM's, approval the sponsor's)
+    "peers:pool": LGA_STAFF,
+    "peers:import": LGA_STAFF,
+    "peers:export": LGA_STAFF,
+    "peers:profile": LGA_STAFF,
+    "peers:season": LGA_STAFF,
+    "peers:season_apply": LGA_STAFF,
+    "peers:season_problem": LGA_STAFF,
+    "peers:triads": LGA_STAFF,
+    "peers:team": review(PCM),
+    "peers:solve": review(PCM),
+    "peers:pin": review(PCM),
+    "peers:change_member": review(PCM),
+    "peers:send": review(PCM),
+    "peers:invite": review(PCM),
+    "peers:problem_json": review(PCM),
+    "peers:approval": review(SPONSOR),
+    "peers:respond": PUBLIC,
 }
 
 __all__ = ["EVERYONE", "EVIDENCE", "HOST", "PERMISSIONS", "TEAM", "Rule", "review"]
