@@ -18,7 +18,10 @@ from tests.test_permissions import PATTERNS, _params
 
 OK = {200, 302}
 POST_ONLY = 405  # actions reached by GET; they have no page of their own
-GONE = {"accounts:accept_invitation"}  # the example token is not a real one, so the page says the link has expired
+GONE = {
+    "accounts:accept_invitation",
+    "peers:respond",
+}  # the example token is not a real one, so the page says the link has expired
 
 
 def _extra_checks(html: str, url: str) -> list[str]:

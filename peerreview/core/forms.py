@@ -37,6 +37,9 @@ class GovukFormMixin:
             if isinstance(widget, forms.DateInput):
                 widget.input_type = "date"
                 widget.format = "%Y-%m-%d"
+            if isinstance(widget, forms.EmailInput):
+                # Most email fields here are someone else's address; sign-in forms set "email" themselves.
+                widget.attrs.setdefault("autocomplete", "off")
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"id_{name}-hint"
 

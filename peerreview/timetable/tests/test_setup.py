@@ -234,5 +234,5 @@ def test_peer_details_and_weights(world):
     assert conf.weights["pair_mix"] == 5 and conf.weights["cases_before_interviews"] == 0 and conf.buffer_minutes == 30
     r = c.post(url("weights", world), {**form, "idle_gaps": "-1"})
     assert error_messages(r) == [
-        "The weight for “Few idle gaps in peers&#x27; days (15-minute units beyond lunch)” must be 0 or more"
+        "The weight for “Few idle gaps in peers' days (15-minute units beyond lunch)” must be 0 or more"
     ]
