@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "peerreview.policy",
     "peerreview.reviews",
     "peerreview.documents",
+    "peerreview.evidence",
 ]
 
 MIDDLEWARE = [

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("peerreview.councils.urls")),
     path("", include("peerreview.policy.urls")),
     path("", include("peerreview.documents.urls")),
+    path("", include("peerreview.evidence.urls")),
 ]
