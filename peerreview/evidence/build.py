@@ -1,0 +1,153 @@
+"""Assemble the exports package's plain inputs from the database: agreed findings, counts, wording and team."""
+
+from django.db.models import Count
+
+from peerreview.core.roles import TEAM, Role
+from peerreview.exports import (
+    EvidenceCounts,
+    ExportError,
+    LineOfEnquiry,
+    ReportData,
+    Section,
+    TeamMember,
+    build_presentation,
+    build_report_docx,
+    build_report_pdf,
+    scan_report,
+)
+from peerreview.exports import Finding as ExportFinding
+
+from .models import FindingStatus, Note, SourceType
+from .triangulation import strengths
+
+GENERATED = ("finding", "recommendation")  # headings filled from the findings, not from free text
+
+
+def section_role(heading: str) -> str:
+    h = heading.lower()
+    if "introduction" in h or "context" in h:
+        return "context"
+    if "scope" in h:
+        return "scope"
+    if h.startswith("how we") or "method" in h or "approach" in h:
+        return "methodology"
+    if "next step" in h:
+        return "next_steps"
+    if any(word in h for word in GENERATED):
+        return "generated"
+    return "extra"
+
+
+def section_headings(review) -> list[str]:
+    return list((review.review_type.config.get("report") or {}).get("sections") or [])
+
+
+def editable_headings(review) -> list[str]:
+    return [h for h in section_headings(review) if section_role(h) != "generated"]
+
+
+def line_titles(lines) -> dict[int, str]:
+    themes = [line.theme for line in lines]
+    return {line.pk: line.theme if themes.count(line.theme) == 1 else line.question for line in lines}
+
+
+def evidence_matrix(review) -> dict[str, dict[str, int]]:
+    """Line code -> source type label -> number of notes: one grouped query over the note–line table."""
+    labels = dict(SourceType.choices)
+    rows = (
+        Note.lines.through.objects.filter(note__review=review)
+        .values("reviewline__code", "note__source_type")
+        .annotate(n=Count("id"))
+    )
+    matrix: dict[str, dict[str, int]] = {line.code: {} for line in review.lines.all()}
+    for r in rows:
+        matrix.setdefault(r["reviewline__code"], {})[labels[r["note__source_type"]]] = r["n"]
+    return matrix
+
+
+def _paragraphs(text: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in (text or "").replace("\r\n", "\n").split("\n\n") if p.strip())
+
+
+def report_data(review, report) -> tuple[ReportData, EvidenceCounts]:
+    lines = list(review.lines.all())
+    titles = line_titles(lines)
+    agreed = list(review.findings.filter(status=FindingStatus.AGREED).select_related("line"))
+    power = strengths(review, [f.pk for f in agreed])
+    findings = tuple(
+        ExportFinding(
+            kind=f.kind,
+            title=f.title,
+            detail=f.detail,
+            line_of_enquiry_code=f.line.code if f.line_id else "",
+            evidence_count=power[f.pk].items if f.pk in power else 0,
+            source_types_count=power[f.pk].source_types if f.pk in power else 0,
+        )
+        for f in agreed
+    )
+    text = {"context": "", "scope": "", "methodology": "", "next_steps": ""}
+    extras = []
+    for heading in section_headings(review):
+        role = section_role(heading)
+        body = report.sections.get(heading, "")
+        if role in text:
+            text[role] = body
+        elif role == "extra" and body:
+            extras.append(Section(heading=heading, paragraphs=_paragraphs(body)))
+    members = review.memberships.active().filter(role__in=TEAM).select_related("user__organisation")
+    order = [Role.LEAD, Role.PEER, Role.OBSERVER, Role.CASE_AUDITOR, Role.PCM]
+    team = tuple(
+        TeamMember(
+            name=m.user.full_name,
+            role=m.user.job_title or m.get_role_display(),
+            organisation=m.user.organisation.name if m.user.organisation_id else "",
+        )
+        for m in sorted(members, key=lambda m: order.index(m.role))
+    )
+    dates = review.dates()
+    start, end = dates.get("delivery_start"), dates.get("delivery_end")
+    dates_text = (
+        f"{start.date:%-d %B %Y} to {end.date:%-d %B %Y}" if start and end else f"{review.delivery_start:%-d %B %Y}"
+    )
+    data = ReportData(
+        review_title=review.title,
+        council_name=review.host.name,
+        review_type_name=review.review_type.name,
+        dates_text=dates_text,
+        feedback_date=dates["feedback"].date if "feedback" in dates else None,
+        scope_text=text["scope"],
+        purpose_question=review.purpose,
+        lines_of_enquiry=tuple(LineOfEnquiry(code=line.code, title=titles[line.pk], question=line.question) for line in lines),
+        findings=findings,
+        context_paragraphs=_paragraphs(text["context"]),
+        methodology_text=text["methodology"],
+        team=team,
+        next_steps=tuple(s.strip() for s in text["next_steps"].splitlines() if s.strip()),
+        sections=tuple(extras),
+        status="final" if report.is_locked else "draft",
+        version=str(review.outputs.count() + 1),
+    )
+    return data, EvidenceCounts.from_findings(evidence_matrix(review), findings)
+
+
+def flag_key(field: str, flag) -> str:
+    return f"{field}|{flag.kind}|{flag.match}"
+
+
+def open_flags(data: ReportData, report) -> list[dict]:
+    confirmed = set(report.confirmed_flags)
+    return [
+        {"key": flag_key(field, flag), "field": field, "flag": flag}
+        for field, flag in scan_report(data)
+        if flag_key(field, flag) not in confirmed
+    ]
+
+
+def render(kind: str, data: ReportData, counts: EvidenceCounts) -> bytes:
+    from .actions import EvidenceError
+
+    builders = {"pptx": build_presentation, "docx": build_report_docx, "pdf": build_report_pdf}
+    try:
+        return builders[kind](data, counts)
+    except ExportError as exc:
+        raise EvidenceError(f"The document could not be made: {exc}") from exc
