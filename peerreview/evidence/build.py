@@ -3,20 +3,6 @@
 from django.db.models import Count
 
 from peerreview.core.roles import TEAM, Role
-from peerreview.exports import (
-    EvidenceCounts,
-    ExportError,
-    LineOfEnquiry,
-    ReportData,
-    Section,
-    TeamMember,
-    build_presentation,
-    build_report_docx,
-    build_report_pdf,
-    scan_report,
-)
-from peerreview.exports import Finding as ExportFinding
-
 from .models import FindingStatus, Note, SourceType
 from .triangulation import strengths
 
@@ -69,7 +55,11 @@ def _paragraphs(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in (text or "").replace("\r\n", "\n").split("\n\n") if p.strip())
 
 
-def report_data(review, report) -> tuple[ReportData, EvidenceCounts]:
+def report_data(review, report):
+    # The exports package pulls in python-pptx, python-docx and reportlab: import it only when needed.
+    from peerreview.exports import EvidenceCounts, LineOfEnquiry, ReportData, Section, TeamMember
+    from peerreview.exports import Finding as ExportFinding
+
     lines = list(review.lines.all())
     titles = line_titles(lines)
     agreed = list(review.findings.filter(status=FindingStatus.AGREED).select_related("line"))
@@ -134,7 +124,9 @@ def flag_key(field: str, flag) -> str:
     return f"{field}|{flag.kind}|{flag.match}"
 
 
-def open_flags(data: ReportData, report) -> list[dict]:
+def open_flags(data, report) -> list[dict]:
+    from peerreview.exports import scan_report
+
     confirmed = set(report.confirmed_flags)
     return [
         {"key": flag_key(field, flag), "field": field, "flag": flag}
@@ -143,7 +135,9 @@ def open_flags(data: ReportData, report) -> list[dict]:
     ]
 
 
-def render(kind: str, data: ReportData, counts: EvidenceCounts) -> bytes:
+def render(kind: str, data, counts) -> bytes:
+    from peerreview.exports import ExportError, build_presentation, build_report_docx, build_report_pdf
+
     from .actions import EvidenceError
 
     builders = {"pptx": build_presentation, "docx": build_report_docx, "pdf": build_report_pdf}

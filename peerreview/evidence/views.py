@@ -9,8 +9,6 @@ from django.views.decorators.http import require_POST
 
 from peerreview.core.audit import log_access
 from peerreview.core.roles import HOST, Role
-from peerreview.exports import EvidenceCounts, LineOfEnquiry
-from peerreview.exports import charts as export_charts
 
 from . import actions, build, search
 from .forms import (
@@ -329,9 +327,17 @@ def finding_link(request: HttpRequest, review_id: int, finding_id: int) -> HttpR
         else:
             messages.success(request, f"{n} note{'s' if n != 1 else ''} linked")
             return redirect("evidence:finding", review_id=review.pk, finding_id=f.pk)
+    errors_extra = []
     if request.method == "POST":
         form.fields["notes"].choices = [(n.pk, n.text[:200]) for n in candidates]
-    return render(request, "evidence/finding_link.html", {"form": form, "finding": f, "q": q, "candidates": candidates})
+        if not candidates:  # nothing to tick, so the summary cannot point at a checkbox
+            errors_extra = [e for errs in form.errors.values() for e in errs]
+            form = LinkForm(review, candidates=candidates)
+    return render(
+        request,
+        "evidence/finding_link.html",
+        {"form": form, "finding": f, "q": q, "candidates": candidates, "errors_extra": errors_extra},
+    )
 
 
 @require_POST
@@ -477,6 +483,8 @@ def meeting(request: HttpRequest, review_id: int) -> HttpResponse:
 
 
 def _counts(review):
+    from peerreview.exports import EvidenceCounts, LineOfEnquiry
+
     lines = list(review.lines.all())
     titles = build.line_titles(lines)
     loes = [LineOfEnquiry(code=line.code, title=titles[line.pk]) for line in lines]
@@ -489,6 +497,8 @@ def _counts(review):
 
 
 def _chart(review, kind):
+    from peerreview.exports import charts as export_charts  # matplotlib: import on first use
+
     counts, loes = _counts(review)
     return export_charts.evidence_chart(counts, loes) if kind == "evidence" else export_charts.findings_chart(counts)
 
