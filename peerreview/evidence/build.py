@@ -37,6 +37,11 @@ def line_titles(lines) -> dict[int, str]:
     return {line.pk: line.theme if themes.count(line.theme) == 1 else line.question for line in lines}
 
 
+def short_codes(lines) -> dict[str, str]:
+    """The review's line codes as the team says them in documents: K1, K2..."""
+    return {line.code: f"K{i}" for i, line in enumerate(lines, 1)}
+
+
 def evidence_matrix(review) -> dict[str, dict[str, int]]:
     """Line code -> source type label -> number of notes: one grouped query over the note–line table."""
     labels = dict(SourceType.choices)
@@ -62,6 +67,7 @@ def report_data(review, report):
 
     lines = list(review.lines.all())
     titles = line_titles(lines)
+    short = short_codes(lines)
     agreed = list(review.findings.filter(status=FindingStatus.AGREED).select_related("line"))
     power = strengths(review, [f.pk for f in agreed])
     findings = tuple(
@@ -69,7 +75,7 @@ def report_data(review, report):
             kind=f.kind,
             title=f.title,
             detail=f.detail,
-            line_of_enquiry_code=f.line.code if f.line_id else "",
+            line_of_enquiry_code=short[f.line.code] if f.line_id else "",
             evidence_count=power[f.pk].items if f.pk in power else 0,
             source_types_count=power[f.pk].source_types if f.pk in power else 0,
         )
@@ -107,7 +113,9 @@ def report_data(review, report):
         feedback_date=dates["feedback"].date if "feedback" in dates else None,
         scope_text=text["scope"],
         purpose_question=review.purpose,
-        lines_of_enquiry=tuple(LineOfEnquiry(code=line.code, title=titles[line.pk], question=line.question) for line in lines),
+        lines_of_enquiry=tuple(
+            LineOfEnquiry(code=short[line.code], title=titles[line.pk], question=line.question) for line in lines
+        ),
         findings=findings,
         context_paragraphs=_paragraphs(text["context"]),
         methodology_text=text["methodology"],
@@ -117,7 +125,8 @@ def report_data(review, report):
         status="final" if report.is_locked else "draft",
         version=str(review.outputs.count() + 1),
     )
-    return data, EvidenceCounts.from_findings(evidence_matrix(review), findings)
+    matrix = {short.get(code, code): row for code, row in evidence_matrix(review).items()}
+    return data, EvidenceCounts.from_findings(matrix, findings)
 
 
 def flag_key(field: str, flag) -> str:

@@ -487,10 +487,11 @@ def _counts(review):
 
     lines = list(review.lines.all())
     titles = build.line_titles(lines)
-    loes = [LineOfEnquiry(code=line.code, title=titles[line.pk]) for line in lines]
+    short = build.short_codes(lines)
+    loes = [LineOfEnquiry(code=short[line.code], title=titles[line.pk]) for line in lines]
     by_kind = dict(review.findings.values_list("kind").annotate(n=Count("id")))
     counts = EvidenceCounts(
-        matrix=build.evidence_matrix(review),
+        matrix={short.get(code, code): row for code, row in build.evidence_matrix(review).items()},
         findings_by_kind={k: by_kind.get(k, 0) for k in FindingKind.values},
     )
     return counts, loes

@@ -30,6 +30,7 @@ if (form) {
   });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    clearTimeout(timer); // a pending draft write must not bring the note back after it is saved
     if (text.value.trim()) localStorage.setItem(key, text.value);
     say("Saving…");
     let response;
@@ -46,7 +47,7 @@ if (form) {
     }
     if (response.ok) {
       localStorage.removeItem(key);
-      window.location.assign(window.location.pathname + "?saved=1#capture");
+      window.location.assign(`${window.location.pathname}?saved=${Date.now()}`);
       return;
     }
     if (response.status === 400) {
