@@ -219,7 +219,11 @@ def agree_finding(finding: Finding, *, by, role: str, override_reason: str = "")
     finding.version += 1
     finding.save()
     audit.record(
-        "evidence.finding_agreed", by=by, review=finding.review, obj=finding, summary=finding.title,
+        "evidence.finding_agreed",
+        by=by,
+        review=finding.review,
+        obj=finding,
+        summary=finding.title,
         override=finding.override_reason,
     )
     return finding
@@ -260,7 +264,10 @@ def resolve_challenge(challenge: Challenge, *, by, resolution: str) -> Challenge
     challenge.save()
     Finding.objects.filter(pk=challenge.finding_id).update(updated=timezone.now())
     audit.record(
-        "evidence.challenge_resolved", by=by, review=challenge.finding.review, obj=challenge.finding,
+        "evidence.challenge_resolved",
+        by=by,
+        review=challenge.finding.review,
+        obj=challenge.finding,
         summary=resolution[:200],
     )
     return challenge

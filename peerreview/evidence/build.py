@@ -3,6 +3,7 @@
 from django.db.models import Count
 
 from peerreview.core.roles import TEAM, Role
+
 from .models import FindingStatus, Note, SourceType
 from .triangulation import strengths
 

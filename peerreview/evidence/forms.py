@@ -31,7 +31,10 @@ class SessionForm(GovukForm):
         label="Session title",
         max_length=200,
         help_text="Name groups, not people, for example “Front door team managers”.",
-        error_messages={"required": "Enter the session title", "max_length": "The title must be 200 characters or fewer"},
+        error_messages={
+            "required": "Enter the session title",
+            "max_length": "The title must be 200 characters or fewer",
+        },
     )
     kind = forms.ChoiceField(
         label="Kind of session",
@@ -187,7 +190,10 @@ class ChallengeForm(GovukForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What evidence would change the team's mind, or what is missing?",
-        error_messages={"required": "Enter your challenge", "max_length": "The challenge must be 2,000 characters or fewer"},
+        error_messages={
+            "required": "Enter your challenge",
+            "max_length": "The challenge must be 2,000 characters or fewer",
+        },
     )
 
 
@@ -219,7 +225,9 @@ class ReportForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.headings = editable_headings(review)
         for i, heading in enumerate(self.headings):
-            hint = "One step on each line." if "next step" in heading.lower() else "Leave a blank line between paragraphs."
+            hint = (
+                "One step on each line." if "next step" in heading.lower() else "Leave a blank line between paragraphs."
+            )
             self.fields[f"section_{i}"] = forms.CharField(
                 label=heading,
                 required=False,
@@ -242,7 +250,10 @@ class CommentForm(GovukForm):
         label="Comment on factual accuracy",
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter your comment", "max_length": "The comment must be 4,000 characters or fewer"},
+        error_messages={
+            "required": "Enter your comment",
+            "max_length": "The comment must be 4,000 characters or fewer",
+        },
     )
 
     def __init__(self, review, *args, **kwargs):
@@ -253,7 +264,7 @@ class CommentForm(GovukForm):
 class SearchForm(GovukForm):
     q = forms.CharField(label="Search evidence and findings", required=False, max_length=200)
     line = forms.TypedChoiceField(label="Line of enquiry", required=False, coerce=int, empty_value=None)
-    source_type = forms.ChoiceField(label="Source", required=False, choices=[("", "Any source")] + SourceType.choices)
+    source_type = forms.ChoiceField(label="Source", required=False, choices=[("", "Any source"), *SourceType.choices])
     peer = forms.TypedChoiceField(label="Peer", required=False, coerce=int, empty_value=None)
     day = forms.DateField(
         label="Day", required=False, widget=forms.DateInput(), error_messages={"invalid": "Enter a real date"}
@@ -262,7 +273,7 @@ class SearchForm(GovukForm):
 
     def __init__(self, review, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["line"].choices = [("", "Any line")] + _line_choices(review)
+        self.fields["line"].choices = [("", "Any line"), *_line_choices(review)]
         peers = review.memberships.active().filter(role__in=[Role.PCM, Role.LEAD, Role.OBSERVER, Role.PEER])
         self.fields["peer"].choices = [("", "Anyone")] + [
             (m.user_id, m.user.full_name) for m in peers.select_related("user")

@@ -136,6 +136,9 @@ class FindingLink(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["finding", "note"], name="one_link_per_note_and_finding")]
 
+    def __str__(self) -> str:
+        return f"{'Supports' if self.supports else 'Contradicts'}: {self.note_id} → {self.finding_id}"
+
 
 class Challenge(models.Model):
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="challenges")
@@ -171,6 +174,9 @@ class KitSummary(models.Model):
     )
     updated = models.DateTimeField(auto_now=True)
 
+    def __str__(self) -> str:
+        return f"Keeping-in-touch summary for review {self.review_id}"
+
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -190,6 +196,9 @@ class Report(models.Model):
     confirmed_flags = models.JSONField(default=list)  # identifier flags a person checked and kept
     updated = models.DateTimeField(auto_now=True)
 
+    def __str__(self) -> str:
+        return f"Report for review {self.review_id} ({self.status})"
+
     @property
     def is_locked(self) -> bool:
         return self.status == ReportStatus.FINAL
@@ -206,6 +215,9 @@ class ReportComment(models.Model):
 
     class Meta:
         ordering = ["created"]
+
+    def __str__(self) -> str:
+        return f"{self.section}: {self.text[:40]}"
 
 
 class OutputKind(models.TextChoices):

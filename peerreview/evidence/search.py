@@ -98,7 +98,9 @@ def _matching(qs, kind: str, query: str, fields: tuple[str, ...]):
         match = _fts_query(query)
         if not match:
             return qs
-        return qs.filter(id__in=RawSQL(f"SELECT rowid FROM evidence_{kind}_fts WHERE evidence_{kind}_fts MATCH %s", [match]))
+        return qs.filter(
+            id__in=RawSQL(f"SELECT rowid FROM evidence_{kind}_fts WHERE evidence_{kind}_fts MATCH %s", [match])
+        )
     vector = SearchVector(*fields, config=CONFIG)
     return qs.annotate(search=vector).filter(search=SearchQuery(query, config=CONFIG, search_type="websearch"))
 
@@ -126,7 +128,5 @@ def search(review, query: str, filters: Filters | None = None, *, limit: int = P
             fq = fq.filter(Q(line_id=filters.line))
         findings = list(_matching(fq, "finding", query, ("title", "detail")).select_related("line")[:limit])
     count = notes.count()
-    page = list(
-        notes.select_related("session", "author").prefetch_related("lines").order_by("-created", "-id")[:limit]
-    )
+    page = list(notes.select_related("session", "author").prefetch_related("lines").order_by("-created", "-id")[:limit])
     return Results(notes=page, note_count=count, findings=findings)

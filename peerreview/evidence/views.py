@@ -114,7 +114,11 @@ def session(request: HttpRequest, review_id: int, session_id: int) -> HttpRespon
             errors = [e for errs in form.errors.values() for e in errs]
             return JsonResponse({"saved": False, "errors": errors}, status=400)
     notes = sess.notes.select_related("author").prefetch_related("lines").order_by("-created")
-    return render(request, "evidence/session.html", {"session": sess, "form": form, "notes": notes, "draft_key": f"{review.pk}-session-{sess.pk}"})
+    return render(
+        request,
+        "evidence/session.html",
+        {"session": sess, "form": form, "notes": notes, "draft_key": f"{review.pk}-session-{sess.pk}"},
+    )
 
 
 def note_new(request: HttpRequest, review_id: int) -> HttpResponse:
@@ -215,8 +219,10 @@ def board(request: HttpRequest, review_id: int) -> HttpResponse:
     rows = _strength_rows(review, findings)
     lines = list(review.lines.all())
     titles = build.line_titles(lines)
-    groups = [{"line": line, "title": titles[line.pk], "rows": [r for r in rows if r["finding"].line_id == line.pk]}
-              for line in lines]
+    groups = [
+        {"line": line, "title": titles[line.pk], "rows": [r for r in rows if r["finding"].line_id == line.pk]}
+        for line in lines
+    ]
     groups.append({"line": None, "title": "Across the service", "rows": [r for r in rows if not r["finding"].line_id]})
     summary = {
         "agreed": sum(r["finding"].is_agreed for r in rows),
@@ -228,8 +234,13 @@ def board(request: HttpRequest, review_id: int) -> HttpResponse:
     return render(
         request,
         "evidence/board.html",
-        {"groups": [g for g in groups if g["rows"] or g["line"]], "summary": summary, "total": len(rows),
-         "note_count": note_count, "rule": rule_for(review)},
+        {
+            "groups": [g for g in groups if g["rows"] or g["line"]],
+            "summary": summary,
+            "total": len(rows),
+            "note_count": note_count,
+            "rule": rule_for(review),
+        },
     )
 
 
@@ -286,8 +297,13 @@ def finding_edit(request: HttpRequest, review_id: int, finding_id: int) -> HttpR
         d = form.cleaned_data
         try:
             actions.update_finding(
-                f, by=request.user, version=d["version"] or 0, kind=d["kind"], title=d["title"],
-                detail=d["detail"], line=d["line"],
+                f,
+                by=request.user,
+                version=d["version"] or 0,
+                kind=d["kind"],
+                title=d["title"],
+                detail=d["detail"],
+                line=d["line"],
             )
         except actions.Conflict as exc:
             conflict = exc.current
@@ -319,7 +335,9 @@ def finding_link(request: HttpRequest, review_id: int, finding_id: int) -> HttpR
     if request.method == "POST" and form.is_valid():
         try:
             n = actions.link_notes(
-                f, by=request.user, notes=form.cleaned_data["notes"],
+                f,
+                by=request.user,
+                notes=form.cleaned_data["notes"],
                 supports=form.cleaned_data["relation"] == "supports",
             )
         except actions.EvidenceError as exc:

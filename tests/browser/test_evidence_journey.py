@@ -3,6 +3,7 @@ evidence; the observer challenges it; the lead resolves the challenge and agrees
 presentation and the report, which are reopened and checked. axe checks the pages on the way."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -135,8 +136,11 @@ def test_peer_to_pcm_evidence_journey(browser_page, live_server):
         page.get_by_role("button", name=f"Make the {label}").click()
         assert page.get_by_text("is ready to download").is_visible()
         with page.expect_download() as info:
-            page.get_by_role("link", name=f"{'Feedback presentation (PowerPoint)' if kind == 'pptx' else 'Written report (Word)'} version 1").click()
-        files[kind] = open(info.value.path(), "rb").read()
+            page.get_by_role(
+                "link",
+                name=f"{'Feedback presentation (PowerPoint)' if kind == 'pptx' else 'Written report (Word)'} version 1",
+            ).click()
+        files[kind] = Path(info.value.path()).read_bytes()
 
     prs = Presentation(io.BytesIO(files["pptx"]))
     titles = [s.shapes.title.text for s in prs.slides]

@@ -14,7 +14,9 @@ def _supported(world, finding):
     ev = world.extra["evidence"]
     peer, lead = world.members[Role.PEER], world.members[Role.LEAD]
     notes = [
-        actions.add_note(world.review, by=peer, text="A", source_type="interview", lines=ev["lines"], session=ev["session"]),
+        actions.add_note(
+            world.review, by=peer, text="A", source_type="interview", lines=ev["lines"], session=ev["session"]
+        ),
         actions.add_note(world.review, by=lead, text="B", source_type="data", lines=ev["lines"], source_ref="Pack"),
         actions.add_note(world.review, by=lead, text="C", source_type="document", lines=ev["lines"], source_ref="Plan"),
     ]
@@ -24,14 +26,18 @@ def _supported(world, finding):
 def test_peer_proposes_a_finding_and_links_evidence(world):
     ev = world.extra["evidence"]
     c = world.client(Role.PEER)
-    r = c.post(_url(world, "finding_new"), {"title": "Leaders know their service", "kind": "strength",
-                                             "line": ev["lines"][0].pk})
+    r = c.post(
+        _url(world, "finding_new"),
+        {"title": "Leaders know their service", "kind": "strength", "line": ev["lines"][0].pk},
+    )
     finding = Finding.objects.get(title="Leaders know their service")
     assert r.url == _url(world, "finding", finding_id=finding.pk)
     page = c.get(r.url).content.decode()
     assert "Unsupported" in page and "3 more supporting evidence notes" in page
     assert c.get(_url(world, "finding_link", finding_id=finding.pk) + "?all=1").status_code == 200
-    r = c.post(_url(world, "finding_link", finding_id=finding.pk), {"notes": [ev["note"].pk], "relation": "contradicts"})
+    r = c.post(
+        _url(world, "finding_link", finding_id=finding.pk), {"notes": [ev["note"].pk], "relation": "contradicts"}
+    )
     assert r.status_code == 302
     assert FindingLink.objects.get(finding=finding, note=ev["note"]).supports is False
     page = c.get(_url(world, "finding", finding_id=finding.pk)).content.decode()
@@ -49,8 +55,9 @@ def test_finding_form_errors(world):
 def test_evidence_from_another_review_cannot_be_linked(world):
     ev, other = world.extra["evidence"], world.extra["other_evidence"]
     c = world.client(Role.PEER)
-    r = c.post(_url(world, "finding_link", finding_id=ev["finding"].pk), {"notes": [other["note"].pk],
-                                                                          "relation": "supports"})
+    r = c.post(
+        _url(world, "finding_link", finding_id=ev["finding"].pk), {"notes": [other["note"].pk], "relation": "supports"}
+    )
     assert error_messages(r) == ["You can only link evidence from this review"]
     assert not FindingLink.objects.filter(note=other["note"], finding=ev["finding"]).exists()
     try:
@@ -94,8 +101,10 @@ def test_open_challenge_blocks_agreement_until_resolved(world):
     assert finding.status == "theory"  # the world's finding has an open challenge from the observer
     r = lead.post(_url(world, "challenge_resolve", challenge_id=ev["challenge"].pk), {"resolution": ""})
     assert Challenge.objects.get(pk=ev["challenge"].pk).is_open
-    lead.post(_url(world, "challenge_resolve", challenge_id=ev["challenge"].pk),
-              {"resolution": "Police and health confirmed it in the MASH session"})
+    lead.post(
+        _url(world, "challenge_resolve", challenge_id=ev["challenge"].pk),
+        {"resolution": "Police and health confirmed it in the MASH session"},
+    )
     assert not Challenge.objects.get(pk=ev["challenge"].pk).is_open
     r = lead.post(_url(world, "finding_agree", finding_id=finding.pk))
     assert r.status_code == 302

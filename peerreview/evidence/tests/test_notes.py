@@ -19,8 +19,13 @@ def test_peer_adds_a_session_and_captures_a_note(world):
     assert "autofocus" in page.content.decode() and "evidence/capture.js" in page.content.decode()
     r = c.post(
         r.url,
-        {"text": "Caseloads are around 18.", "lines": [ev["lines"][2].pk], "leaning": "concern",
-         "source_type": "focus_group", "staff_groups": "social workers"},
+        {
+            "text": "Caseloads are around 18.",
+            "lines": [ev["lines"][2].pk],
+            "leaning": "concern",
+            "source_type": "focus_group",
+            "staff_groups": "social workers",
+        },
     )
     assert r.status_code == 302
     note = Note.objects.get(text="Caseloads are around 18.")
@@ -63,8 +68,13 @@ def test_capture_answers_json_for_the_script(world):
 def test_note_without_a_session_needs_a_reference(world):
     c = world.client(Role.LEAD)
     ev = world.extra["evidence"]
-    base = {"text": "Re-referrals rose to 27%", "lines": [ev["lines"][1].pk], "leaning": "concern",
-            "source_type": "data", "day": "2026-03-03"}
+    base = {
+        "text": "Re-referrals rose to 27%",
+        "lines": [ev["lines"][1].pk],
+        "leaning": "concern",
+        "source_type": "data",
+        "day": "2026-03-03",
+    }
     r = c.post(_url(world, "note_new"), base)
     assert error_messages(r) == ["Enter the document, data item or case reference"]
     r = c.post(_url(world, "note_new"), {**base, "source_ref": "Performance pack Q3"})

@@ -11,8 +11,14 @@ def _url(world, name, **kw):
 def test_matrix_shows_counts_heat_and_gaps(world):
     ev = world.extra["evidence"]
     for i in range(4):
-        actions.add_note(world.review, by=world.members[Role.PEER], text=f"n{i}", source_type="interview",
-                         lines=[ev["lines"][1]], session=ev["session"])
+        actions.add_note(
+            world.review,
+            by=world.members[Role.PEER],
+            text=f"n{i}",
+            source_type="interview",
+            lines=[ev["lines"][1]],
+            session=ev["session"],
+        )
     page = world.client(Role.PEER).get(_url(world, "matrix")).content.decode()
     assert 'app-heat-4">4<' in page and 'app-heat-0">0<' in page
     assert "Gaps" in page and "Hold a focus group with front-line practitioners" in page

@@ -32,8 +32,13 @@ def _agree(world, title="Thresholds are well understood", detail=""):
 def test_pcm_edits_wording_and_generates_all_three_documents(world):
     _agree(world, detail="Partners and managers describe the same thresholds.")
     c = _pcm(world)
-    r = c.post(_url(world, "report_edit"), {"section_0": "Borsetshire asked us to look at neglect.",
-                                           "section_3": "Agree an action plan\nMeet again in three months"})
+    r = c.post(
+        _url(world, "report_edit"),
+        {
+            "section_0": "Borsetshire asked us to look at neglect.",
+            "section_3": "Agree an action plan\nMeet again in three months",
+        },
+    )
     assert r.status_code == 302
     for kind in ("pptx", "docx", "pdf"):
         page = c.get(_url(world, "generate", kind=kind)).content.decode()
@@ -114,11 +119,15 @@ def test_host_comments_then_lead_signs_off_and_the_report_is_locked(world):
     r = lead.post(_url(world, "report_edit"), {"section_0": "Changed"}, follow=True)
     assert "signed off and locked" in r.content.decode()
     assert actions.report_for(world.review).sections.get("Introduction and context", "") == ""
-    r = sponsor.post(_url(world, "report_comment"), {"section": "Introduction and context", "text": "Late"}, follow=True)
+    r = sponsor.post(
+        _url(world, "report_comment"), {"section": "Introduction and context", "text": "Late"}, follow=True
+    )
     assert "signed off and locked" in r.content.decode()
     ev = world.extra["evidence"]
-    r = lead.post(_url(world, "finding_edit", finding_id=ev["finding"].pk),
-                  {"title": "New", "kind": "strength", "version": ev["finding"].version})
+    r = lead.post(
+        _url(world, "finding_edit", finding_id=ev["finding"].pk),
+        {"title": "New", "kind": "strength", "version": ev["finding"].version},
+    )
     assert "signed off and locked" in r.content.decode()
     assert Finding.objects.get(pk=ev["finding"].pk).title == "Thresholds are well understood"
     r = _pcm(world).post(_url(world, "generate", kind="docx"), {"generate": "1"})

@@ -57,7 +57,10 @@ def test_strength_counts_only_supporting_evidence_from_the_database(world):
 def test_rule_comes_from_the_review_type_yaml(world):
     assert rule_for(world.review) == (3, 2, 2)
     rt = world.review.review_type
-    rt.config = {**rt.config, "triangulation": {"min_items": 5, "min_source_types": 3, "min_distinct_peers_or_sessions": 1}}
+    rt.config = {
+        **rt.config,
+        "triangulation": {"min_items": 5, "min_source_types": 3, "min_distinct_peers_or_sessions": 1},
+    }
     rt.save()
     world.review.refresh_from_db()
     assert rule_for(world.review) == (5, 3, 1)
@@ -68,6 +71,10 @@ def test_empty_and_oversized_notes_are_refused_by_the_action(world, text):
     ev = world.extra["evidence"]
     with pytest.raises(actions.EvidenceError):
         actions.add_note(
-            world.review, by=make_user("x@example.org"), text=text, source_type="data", lines=ev["lines"],
+            world.review,
+            by=make_user("x@example.org"),
+            text=text,
+            source_type="data",
+            lines=ev["lines"],
             source_ref="ref",
         )
