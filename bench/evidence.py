@@ -86,7 +86,7 @@ SOURCES = ["interview", "focus_group", "case_review", "document", "data", "obser
 def build(n_notes: int, n_findings: int):
     from peerreview.core.testing import make_review, make_user
     from peerreview.evidence import search
-    from peerreview.evidence.models import EvidenceSession, Finding, FindingLink, Note
+    from peerreview.evidence.models import EvidenceSession, Finding, FindingLink, Note, NoteLine
     from peerreview.reviews import actions
 
     rng = random.Random(n_notes)
@@ -106,7 +106,6 @@ def build(n_notes: int, n_findings: int):
     sessions = EvidenceSession.objects.bulk_create(
         [EvidenceSession(review=review, title=f"Session {i}", kind="interview", day=days[i % 5]) for i in range(150)]
     )
-    Through = Note.lines.through
     batch = 5000
     for start in range(0, n_notes, batch):
         notes = []
@@ -124,8 +123,12 @@ def build(n_notes: int, n_findings: int):
                 )
             )
         Note.objects.bulk_create(notes)
-        Through.objects.bulk_create(
-            [Through(note_id=n.pk, reviewline_id=line.pk) for n in notes for line in rng.sample(lines, 1 + (n.pk % 2))]
+        NoteLine.objects.bulk_create(
+            [
+                NoteLine(note=n, line=line, review=review, source_type=n.source_type)
+                for n in notes
+                for line in rng.sample(lines, 1 + (n.pk % 2))
+            ]
         )
     note_ids = list(Note.objects.filter(review=review).values_list("pk", flat=True))
     findings = Finding.objects.bulk_create(

@@ -19,6 +19,7 @@ from .models import (
     FindingStatus,
     KitSummary,
     Note,
+    NoteLine,
     Output,
     Report,
     ReportComment,
@@ -63,6 +64,13 @@ def _check_unlocked(review) -> None:
         raise EvidenceError(LOCKED)
 
 
+def _tag(note: Note, lines) -> None:
+    NoteLine.objects.filter(note=note).delete()
+    NoteLine.objects.bulk_create(
+        [NoteLine(note=note, line=line, review_id=note.review_id, source_type=note.source_type) for line in lines]
+    )
+
+
 @transaction.atomic
 def create_session(review, *, by, title: str, kind: str, day: datetime.date) -> EvidenceSession:
     if kind not in review.review_type.config.get("session_types", {}):
@@ -105,7 +113,7 @@ def add_note(
         day=day or (session.day if session else timezone.localdate()),
         author=by,
     )
-    note.lines.set(lines)
+    _tag(note, lines)
     audit.record("evidence.note_added", by=by, review=review, obj=note)
     return note
 
@@ -118,7 +126,7 @@ def update_note(note: Note, *, by, text: str, source_type: str, leaning: str, li
         raise EvidenceError("Choose at least one line of enquiry")
     note.source_type, note.leaning, note.staff_groups = source_type, leaning, staff_groups.strip()
     note.save()
-    note.lines.set(lines)
+    _tag(note, lines)
     audit.record("evidence.note_changed", by=by, review=note.review, obj=note)
     return note
 

@@ -4,7 +4,7 @@ from django.db.models import Count
 
 from peerreview.core.roles import TEAM, Role
 
-from .models import FindingStatus, Note, SourceType
+from .models import FindingStatus, NoteLine, SourceType
 from .triangulation import strengths
 
 GENERATED = ("finding", "recommendation")  # headings filled from the findings, not from free text
@@ -46,14 +46,13 @@ def short_codes(lines) -> dict[str, str]:
 def evidence_matrix(review) -> dict[str, dict[str, int]]:
     """Line code -> source type label -> number of notes: one grouped query over the note–line table."""
     labels = dict(SourceType.choices)
+    codes = dict(review.lines.values_list("pk", "code"))
     rows = (
-        Note.lines.through.objects.filter(note__review=review)
-        .values("reviewline__code", "note__source_type")
-        .annotate(n=Count("id"))
+        NoteLine.objects.filter(review=review).values("line_id", "source_type").annotate(n=Count("*")).order_by()
     )
-    matrix: dict[str, dict[str, int]] = {line.code: {} for line in review.lines.all()}
+    matrix: dict[str, dict[str, int]] = {code: {} for code in codes.values()}
     for r in rows:
-        matrix.setdefault(r["reviewline__code"], {})[labels[r["note__source_type"]]] = r["n"]
+        matrix.setdefault(codes[r["line_id"]], {})[labels[r["source_type"]]] = r["n"]
     return matrix
 
 

@@ -9,7 +9,7 @@ import random
 from django.utils import timezone
 
 from . import actions, search
-from .models import Challenge, EvidenceSession, Finding, FindingLink, FindingStatus, Note
+from .models import Challenge, EvidenceSession, Finding, FindingLink, FindingStatus, Note, NoteLine
 
 # line code -> [(kind, finding title, [what people said that supports it])]
 FINDINGS = {
@@ -422,9 +422,12 @@ def extend(review, users) -> None:
     while len(notes) < 400:
         add(f"{rng.choice(NEUTRAL)}.", [rng.choice(list(lines))], "neutral")
     Note.objects.bulk_create(notes)
-    Through = Note.lines.through
-    Through.objects.bulk_create(
-        [Through(note_id=n.pk, reviewline_id=line.pk) for n, ls in zip(notes, tags, strict=True) for line in ls]
+    NoteLine.objects.bulk_create(
+        [
+            NoteLine(note=n, line=line, review=review, source_type=n.source_type)
+            for n, ls in zip(notes, tags, strict=True)
+            for line in ls
+        ]
     )
 
     now = timezone.now()

@@ -61,7 +61,7 @@ class Note(models.Model):
     leaning = models.CharField(max_length=10, choices=Leaning.choices, default=Leaning.NEUTRAL)
     text = models.TextField()
     staff_groups = models.CharField(max_length=200, blank=True)
-    lines = models.ManyToManyField("reviews.ReviewLine", related_name="notes")
+    lines = models.ManyToManyField("reviews.ReviewLine", through="NoteLine", related_name="notes")
     day = models.DateField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
@@ -81,6 +81,23 @@ class Note(models.Model):
     @property
     def where(self) -> str:
         return self.session.title if self.session_id else self.source_ref
+
+
+class NoteLine(models.Model):
+    """A note's tag to a line of enquiry. Carries the note's review and source type so the evidence matrix is
+    one covering-index count, even at 100,000 notes."""
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="tags")
+    line = models.ForeignKey("reviews.ReviewLine", on_delete=models.CASCADE, related_name="tags")
+    review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="+")
+    source_type = models.CharField(max_length=20, choices=SourceType.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["note", "line"], name="one_tag_per_note_and_line")]
+        indexes = [models.Index(fields=["review", "line", "source_type"], name="evidence_noteline_matrix")]
+
+    def __str__(self) -> str:
+        return f"{self.note_id} → {self.line_id}"
 
 
 class FindingKind(models.TextChoices):

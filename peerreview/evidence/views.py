@@ -207,10 +207,21 @@ def _strength_rows(review, findings):
     challenged = set(
         Challenge.objects.filter(finding__review=review, resolved_at__isnull=True).values_list("finding_id", flat=True)
     )
-    return [
-        {"finding": f, "strength": power.get(f.pk, Strength(rule=rule)), "challenged": f.pk in challenged}
-        for f in findings
-    ]
+    rows = []
+    for f in findings:
+        s = power.get(f.pk) or Strength(rule=rule)
+        c = f.pk in challenged
+        tag = (
+            ("Agreed", "green")
+            if f.is_agreed
+            else ("Challenged", "red")
+            if c
+            else ("Supported", "blue")
+            if s.supported
+            else ("Unsupported", "yellow")
+        )
+        rows.append({"finding": f, "strength": s, "challenged": c, "tag": tag[0], "colour": tag[1]})
+    return rows
 
 
 def board(request: HttpRequest, review_id: int) -> HttpResponse:
@@ -461,15 +472,13 @@ def meeting(request: HttpRequest, review_id: int) -> HttpResponse:
         day = datetime.date.fromisoformat(request.GET.get("day", ""))
     except ValueError:
         day = review.notes.aggregate(d=Max("day"))["d"] or timezone.localdate()
-    heard = (
-        review.notes.filter(day=day).values("lines__code", "leaning").annotate(n=Count("id")).order_by("lines__code")
-    )
+    heard = review.notes.filter(day=day).values("tags__line__code", "leaning").annotate(n=Count("id")).order_by()
     lines = list(review.lines.all())
     titles = build.line_titles(lines)
     by_line = {line.code: {"title": titles[line.pk], "strength": 0, "concern": 0, "neutral": 0} for line in lines}
     for r in heard:
-        if r["lines__code"] in by_line:
-            by_line[r["lines__code"]][r["leaning"]] = r["n"]
+        if r["tags__line__code"] in by_line:
+            by_line[r["tags__line__code"]][r["leaning"]] = r["n"]
     start = datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
     moved = list(
         review.findings.filter(updated__gte=start, updated__lt=start + datetime.timedelta(days=1))
