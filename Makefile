@@ -26,8 +26,9 @@ test: install lint test-sqlite test-postgres check ## Install everything and run
 test-sqlite: ## The whole suite on SQLite, browser tests included
 	$(PY) -m pytest -n 2 -p no:cacheprovider
 
-test-postgres: ## The suite (without the browser tests) on a throwaway PostgreSQL cluster
-	scripts/with_postgres.sh $(PY) -m pytest -n 2 -p no:cacheprovider -m "not browser"
+test-postgres: ## The database tests (not the browser or pure solver/export ones) on a throwaway PostgreSQL cluster
+	scripts/with_postgres.sh $(PY) -m pytest -n 2 -p no:cacheprovider -m "not browser" \
+		--ignore=peerreview/solver --ignore=peerreview/exports
 
 lint: ## ruff and the import contracts (the solver stays pure)
 	.venv/bin/ruff check .
@@ -39,6 +40,7 @@ format: ## Format the code
 	.venv/bin/ruff check --fix .
 
 check: ## Migrations are complete and production settings pass Django's deployment checks
+	mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run
 	PEERREVIEW_DEV=0 DEBUG=false SECURE=true SECRET_KEY=$$(openssl rand -hex 40) ALLOWED_HOSTS=peer-review.example.org $(PY) manage.py check --deploy --fail-level WARNING
 

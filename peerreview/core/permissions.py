@@ -74,6 +74,7 @@ PERMISSIONS: dict[str, Rule] = {
     "reviews:agree_scope": review(SPONSOR),
     "reviews:confidentiality": review(EVERYONE),
     "reviews:history": review(PCM, LEAD, SPONSOR),
+    "reviews:purge": review(PCM),
     # Documents
     "documents:list": review(EVERYONE, confidential=True),
     "documents:upload": review(PCM, ORGANISER, confidential=True),

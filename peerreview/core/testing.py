@@ -130,11 +130,25 @@ def _staff_review(prefix: str, host_code: str):
     return review, members | {m.role: m.user for m in review.memberships.select_related("user") if m.role != Role.PCM}
 
 
-@pytest.fixture
-def reference_data(db):
+def load_reference_data() -> None:
     quiet = io.StringIO()
     call_command("load_organisations", stdout=quiet)
     call_command("load_policy", stdout=quiet)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # Reference data is loaded once per test database; tests roll back on top of it.
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@pytest.fixture
+def reference_data(db):
+    from peerreview.policy.models import ReviewType
+
+    if not ReviewType.objects.exists():  # a transactional test before this one flushed the tables
+        load_reference_data()
 
 
 @pytest.fixture

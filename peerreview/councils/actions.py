@@ -42,24 +42,50 @@ def read_organisation_data(councils_path: Path = DATA / "councils.yaml", partner
 @transaction.atomic
 def load_organisations(*, by=None, **paths) -> dict:
     councils, partners = read_organisation_data(**paths)
-    by_code = {}
-    for c in councils:
-        org, _ = Organisation.objects.update_or_create(
-            code=c["code"],
-            defaults={
-                "name": c["name"],
-                "short_name": c.get("short_name", ""),
-                "kind": Organisation.Kind.COUNCIL,
-                "council_kind": c.get("kind", ""),
-                "region": c["region"],
-            },
-        )
-        by_code[org.code] = org
-    for p in partners:
-        Organisation.objects.update_or_create(
-            code=p["code"], defaults={"name": p["name"], "kind": p["kind"], "region": p.get("region") or ""}
-        )
-    for c in councils:
-        by_code[c["code"]].neighbours.set([by_code[n] for n in c.get("neighbours", [])])
+    rows = [
+        {
+            "code": c["code"],
+            "name": c["name"],
+            "short_name": c.get("short_name", ""),
+            "kind": Organisation.Kind.COUNCIL,
+            "council_kind": c.get("kind", ""),
+            "region": c["region"],
+        }
+        for c in councils
+    ] + [
+        {
+            "code": p["code"],
+            "name": p["name"],
+            "short_name": "",
+            "kind": p["kind"],
+            "council_kind": "",
+            "region": p.get("region") or "",
+        }
+        for p in partners
+    ]
+    existing = {o.code: o for o in Organisation.objects.filter(code__in=[r["code"] for r in rows])}
+    fields = ["name", "short_name", "kind", "council_kind", "region"]
+    new, changed = [], []
+    for r in rows:
+        org = existing.get(r["code"])
+        if org is None:
+            new.append(Organisation(**r))
+        elif any(getattr(org, f) != r[f] for f in fields):
+            for f in fields:
+                setattr(org, f, r[f])
+            changed.append(org)
+    Organisation.objects.bulk_create(new)
+    Organisation.objects.bulk_update(changed, fields)
+    ids = dict(Organisation.objects.filter(code__in=[c["code"] for c in councils]).values_list("code", "id"))
+    through = Organisation.neighbours.through
+    through.objects.filter(from_organisation_id__in=ids.values()).delete()
+    through.objects.bulk_create(
+        [
+            through(from_organisation_id=ids[c["code"]], to_organisation_id=ids[n])
+            for c in councils
+            for n in c.get("neighbours", [])
+        ],
+        ignore_conflicts=True,
+    )
     audit.record("organisations.loaded", by=by, summary=f"{len(councils)} councils, {len(partners)} partners")
-    return {"councils": len(councils), "partners": len(partners)}
+    return {"councils": len(councils), "partners": len(partners), "new": len(new), "changed": len(changed)}

@@ -258,3 +258,37 @@ def accept_confidentiality(membership: Membership, *, by) -> ConfidentialityAcce
         "review.confidentiality_accepted", by=by, review=membership.review, obj=acceptance, version=agreement["version"]
     )
     return acceptance
+
+
+@transaction.atomic
+def purge_review(review: Review, *, by, reason: str) -> dict:
+    """Delete everything a closed review holds about people and practice: documents, notes, timetable.
+
+    Each app that stores review material provides `purge(review) -> int` in its purge.py. The review row, its
+    key dates and the audit trail stay, so the LGA can still show that the review happened and when it was purged.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    if review.stage != Stage.CLOSED:
+        raise ReviewError("Only a closed review can be purged. Move it to closed first")
+    if review.is_purged:
+        raise ReviewError("This review has already been purged")
+    counts = {}
+    for config in apps.get_app_configs():
+        if config.name.startswith("peerreview."):
+            try:
+                module = importlib.import_module(f"{config.name}.purge")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.purge":
+                    raise
+                continue
+            counts[config.label] = module.purge(review)
+    review.is_purged = True
+    review.save(update_fields=["is_purged"])
+    review.memberships.filter(revoked_at__isnull=True).exclude(role=Role.PCM).update(
+        revoked_at=timezone.now(), revoked_reason="Review purged"
+    )
+    audit.record("review.purged", by=by, review=review, obj=review, summary=reason[:300], counts=counts)
+    return counts

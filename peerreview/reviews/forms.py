@@ -174,3 +174,16 @@ class CustomLineForm(GovukForm):
 
     def clean_prompts(self):
         return [p.strip() for p in self.cleaned_data["prompts"].splitlines() if p.strip()]
+
+
+class PurgeForm(GovukForm):
+    reason = forms.CharField(
+        label="Why are you deleting this review's material now?",
+        max_length=300,
+        help_text="For example, “Retention period of 3 months after the report has ended”.",
+        error_messages={"required": "Enter the reason for deleting the material"},
+    )
+    confirm = forms.BooleanField(
+        label="I understand that documents, notes, findings and the timetable are deleted for good",
+        error_messages={"required": "Confirm that you understand the material is deleted for good"},
+    )

@@ -116,7 +116,11 @@ class Review(models.Model):
                 not missing_docs,
             ),
             ("case_review_end", "Complete the case record review", reached(Stage.CASE_RECORD_REVIEW)),
-            ("delivery_end", "Deliver the review week", reached(Stage.DELIVERY)),
+            (
+                "drawing_together" if "drawing_together" in dates else "delivery_end",
+                "Deliver the review week",
+                reached(Stage.DELIVERY),
+            ),
             ("feedback", "Give the feedback presentation", reached(Stage.FEEDBACK)),
             ("report_due", "Send the written report", reached(Stage.WRITTEN_REPORT)),
             ("evaluation_due", "Evaluate the review", reached(Stage.EVALUATION)),

@@ -19,4 +19,5 @@ urlpatterns = [
     path("reviews/<int:review_id>/scope/agree/", views.agree_scope, name="agree_scope"),
     path("reviews/<int:review_id>/confidentiality/", views.confidentiality, name="confidentiality"),
     path("reviews/<int:review_id>/history/", views.history, name="history"),
+    path("reviews/<int:review_id>/purge/", views.purge, name="purge"),
 ]

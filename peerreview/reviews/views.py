@@ -7,7 +7,16 @@ from peerreview.core.models import AuditEvent
 from peerreview.core.roles import TEAM, Role
 
 from . import actions
-from .forms import CustomLineForm, DatesForm, InviteForm, LinesForm, ReviewForm, RevokeForm, ScopingMeetingForm
+from .forms import (
+    CustomLineForm,
+    DatesForm,
+    InviteForm,
+    LinesForm,
+    PurgeForm,
+    ReviewForm,
+    RevokeForm,
+    ScopingMeetingForm,
+)
 from .models import Membership, Stage
 
 
@@ -225,6 +234,20 @@ def confidentiality(request: HttpRequest, review_id: int) -> HttpResponse:
             "show_team": membership.role in (Role.PCM, Role.LEAD),
         },
     )
+
+
+def purge(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = request.review
+    form = PurgeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            counts = actions.purge_review(review, by=request.user, reason=form.cleaned_data["reason"])
+        except actions.ReviewError as exc:
+            form.add_error("confirm", str(exc))
+        else:
+            messages.success(request, f"The review's material has been deleted ({sum(counts.values())} items)")
+            return redirect("reviews:detail", review_id=review.pk)
+    return render(request, "reviews/purge.html", {"form": form})
 
 
 def history(request: HttpRequest, review_id: int) -> HttpResponse:

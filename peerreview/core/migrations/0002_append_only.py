@@ -22,7 +22,8 @@ def forwards(apps, schema_editor):
                 "CREATE OR REPLACE FUNCTION peerreview_append_only() RETURNS trigger AS $$ "
                 "BEGIN IF current_setting('peerreview.allow_log_cleanup', true) = 'on' THEN "
                 "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END IF; "
-                "RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END; $$ LANGUAGE plpgsql;"
+                "RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END; $$ LANGUAGE plpgsql;",
+                None,  # no parameters: the % above is PL/pgSQL's, not a placeholder
             )
             schema_editor.execute(
                 f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
