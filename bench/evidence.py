@@ -125,7 +125,7 @@ def build(n_notes: int, n_findings: int):
         Note.objects.bulk_create(notes)
         NoteLine.objects.bulk_create(
             [
-                NoteLine(note=n, line=line, review=review, source_type=n.source_type)
+                NoteLine(note=n, line=line, review=review, source_type=n.source_type, leaning=n.leaning, day=n.day)
                 for n in notes
                 for line in rng.sample(lines, 1 + (n.pk % 2))
             ]
@@ -198,7 +198,10 @@ def main() -> None:
     parser.add_argument("--notes", type=int, nargs="+", default=[5000, 100000])
     parser.add_argument("--findings", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--quick", action="store_true", help="5,000 notes only, 5 repeats")
     args = parser.parse_args()
+    if args.quick:
+        args.notes, args.repeat = [5000], 5
     setup_test_environment()
     from django.conf import settings
 

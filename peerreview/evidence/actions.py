@@ -67,7 +67,17 @@ def _check_unlocked(review) -> None:
 def _tag(note: Note, lines) -> None:
     NoteLine.objects.filter(note=note).delete()
     NoteLine.objects.bulk_create(
-        [NoteLine(note=note, line=line, review_id=note.review_id, source_type=note.source_type) for line in lines]
+        [
+            NoteLine(
+                note=note,
+                line=line,
+                review_id=note.review_id,
+                source_type=note.source_type,
+                leaning=note.leaning,
+                day=note.day,
+            )
+            for line in lines
+        ]
     )
 
 

@@ -47,9 +47,7 @@ def evidence_matrix(review) -> dict[str, dict[str, int]]:
     """Line code -> source type label -> number of notes: one grouped query over the note–line table."""
     labels = dict(SourceType.choices)
     codes = dict(review.lines.values_list("pk", "code"))
-    rows = (
-        NoteLine.objects.filter(review=review).values("line_id", "source_type").annotate(n=Count("*")).order_by()
-    )
+    rows = NoteLine.objects.filter(review=review).values("line_id", "source_type").annotate(n=Count("*")).order_by()
     matrix: dict[str, dict[str, int]] = {code: {} for code in codes.values()}
     for r in rows:
         matrix.setdefault(codes[r["line_id"]], {})[labels[r["source_type"]]] = r["n"]

@@ -424,7 +424,7 @@ def extend(review, users) -> None:
     Note.objects.bulk_create(notes)
     NoteLine.objects.bulk_create(
         [
-            NoteLine(note=n, line=line, review=review, source_type=n.source_type)
+            NoteLine(note=n, line=line, review=review, source_type=n.source_type, leaning=n.leaning, day=n.day)
             for n, ls in zip(notes, tags, strict=True)
             for line in ls
         ]

@@ -85,16 +85,21 @@ class Note(models.Model):
 
 class NoteLine(models.Model):
     """A note's tag to a line of enquiry. Carries the note's review and source type so the evidence matrix is
-    one covering-index count, even at 100,000 notes."""
+    one covering-index count, even at 100,000 notes; its day and leaning do the same for the team meeting."""
 
     note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="tags")
     line = models.ForeignKey("reviews.ReviewLine", on_delete=models.CASCADE, related_name="tags")
     review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="+")
     source_type = models.CharField(max_length=20, choices=SourceType.choices)
+    leaning = models.CharField(max_length=10, choices=Leaning.choices, default=Leaning.NEUTRAL)
+    day = models.DateField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["note", "line"], name="one_tag_per_note_and_line")]
-        indexes = [models.Index(fields=["review", "line", "source_type"], name="evidence_noteline_matrix")]
+        indexes = [
+            models.Index(fields=["review", "line", "source_type"], name="evidence_noteline_matrix"),
+            models.Index(fields=["review", "day", "line", "leaning"], name="evidence_noteline_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.note_id} → {self.line_id}"

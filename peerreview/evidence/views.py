@@ -33,6 +33,7 @@ from .models import (
     FindingLink,
     FindingStatus,
     Note,
+    NoteLine,
     Output,
     OutputKind,
     SourceType,
@@ -472,13 +473,14 @@ def meeting(request: HttpRequest, review_id: int) -> HttpResponse:
         day = datetime.date.fromisoformat(request.GET.get("day", ""))
     except ValueError:
         day = review.notes.aggregate(d=Max("day"))["d"] or timezone.localdate()
-    heard = review.notes.filter(day=day).values("tags__line__code", "leaning").annotate(n=Count("id")).order_by()
+    heard = (
+        NoteLine.objects.filter(review=review, day=day).values("line_id", "leaning").annotate(n=Count("*")).order_by()
+    )
     lines = list(review.lines.all())
     titles = build.line_titles(lines)
-    by_line = {line.code: {"title": titles[line.pk], "strength": 0, "concern": 0, "neutral": 0} for line in lines}
+    by_line = {line.pk: {"title": titles[line.pk], "strength": 0, "concern": 0, "neutral": 0} for line in lines}
     for r in heard:
-        if r["tags__line__code"] in by_line:
-            by_line[r["tags__line__code"]][r["leaning"]] = r["n"]
+        by_line[r["line_id"]][r["leaning"]] = r["n"]
     start = datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
     moved = list(
         review.findings.filter(updated__gte=start, updated__lt=start + datetime.timedelta(days=1))
