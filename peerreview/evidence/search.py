@@ -2,7 +2,8 @@
 
 One interface, `search(review, query, filters)`. On SQLite two FTS5 tables (rowid = the note's or finding's
 id) are kept up to date by signals on save and delete; `reindex()` refreshes them after bulk loads. On
-PostgreSQL the notes' text has a GIN index on its tsvector (migration 0002), so no extra table is needed.
+PostgreSQL the notes have a stored, generated tsvector column with a GIN index (migration 0002); findings
+(a few hundred) use SearchVector on the fly.
 """
 
 import re
@@ -102,8 +103,16 @@ def _matching(qs, kind: str, query: str, fields: tuple[str, ...]):
         return qs.filter(
             id__in=RawSQL(f"SELECT rowid FROM evidence_{kind}_fts WHERE evidence_{kind}_fts MATCH %s", [match])
         )
+    if kind == "note":
+        # The generated, GIN-indexed column from migration 0002; SearchQuery builds the tsquery.
+        sql, params = SearchQuery(query, config=CONFIG, search_type="websearch").as_sql(_compiler(qs), connection)
+        return qs.extra(where=[f"evidence_note.search_vector @@ {sql}"], params=params)
     vector = SearchVector(*fields, config=CONFIG)
     return qs.annotate(search=vector).filter(search=SearchQuery(query, config=CONFIG, search_type="websearch"))
+
+
+def _compiler(qs):
+    return qs.query.get_compiler(connection=connection)
 
 
 def search(review, query: str, filters: Filters | None = None, *, limit: int = PAGE_SIZE) -> Results:
