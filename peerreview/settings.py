@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "peerreview.documents",
     "peerreview.timetable",
     "peerreview.peers",
+    "peerreview.evidence",
 ]
 
 MIDDLEWARE = [

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("peerreview.documents.urls")),
     path("", include("peerreview.timetable.urls")),
     path("", include("peerreview.peers.urls")),
+    path("", include("peerreview.evidence.urls")),
 ]

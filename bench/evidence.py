@@ -1,0 +1,229 @@
+"""Benchmark the evidence pages and document generation on a large review.
+
+    python bench/evidence.py [--notes 5000 100000] [--findings 300] [--repeat 15]
+    scripts/with_postgres.sh python bench/evidence.py     # the same on PostgreSQL
+
+Builds a throwaway test database, fills one review with N evidence notes and 300 findings, then times
+the findings board, the evidence matrix, the team meeting and a search (median of repeated requests
+through the Django test client) and the presentation and report generation. Prints a table.
+"""
+
+import argparse
+import datetime
+import io
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peerreview.settings")
+os.environ.setdefault("PEERREVIEW_DEV", "1")
+os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production-0123456789abcdefgh")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+WORDS = [
+    "supervision",
+    "caseloads",
+    "thresholds",
+    "neglect",
+    "referral",
+    "partners",
+    "police",
+    "health",
+    "schools",
+    "managers",
+    "leaders",
+    "audit",
+    "plans",
+    "conference",
+    "chairs",
+    "advocacy",
+    "agency",
+    "recruitment",
+    "training",
+    "early",
+    "help",
+    "front",
+    "door",
+    "hub",
+    "strategy",
+    "visits",
+    "children",
+    "families",
+    "drift",
+    "escalation",
+    "quality",
+    "assurance",
+    "feedback",
+    "voice",
+    "participation",
+    "data",
+    "performance",
+]
+LINES = [
+    "leadership.self_knowledge",
+    "front_door.thresholds",
+    "front_door.mash",
+    "child_protection.neglect",
+    "workforce.stability",
+    "voice_of_child.participation",
+]
+SOURCES = ["interview", "focus_group", "case_review", "document", "data", "observation", "survey"]
+
+
+def build(n_notes: int, n_findings: int):
+    from peerreview.core.testing import make_review, make_user
+    from peerreview.evidence import search
+    from peerreview.evidence.models import EvidenceSession, Finding, FindingLink, Note, NoteLine
+    from peerreview.reviews import actions
+
+    rng = random.Random(n_notes)
+    tag = f"{n_notes}"
+    pcm = make_user(f"pcm{tag}@bench.example", is_lga_staff=True)
+    review = make_review(pcm=pcm, days_ahead=1, title=f"Bench {tag}")
+    actions.accept_confidentiality(review.memberships.get(user=pcm), by=pcm)
+    actions.choose_lines(review, by=pcm, question_codes=LINES)
+    peers = [pcm]
+    for i in range(6):
+        u = make_user(f"peer{i}.{tag}@bench.example")
+        m = actions.add_member(review, by=pcm, email=u.email, full_name=u.full_name, role="peer")
+        actions.accept_confidentiality(m, by=u)
+        peers.append(u)
+    lines = list(review.lines.all())
+    days = [review.delivery_start + datetime.timedelta(days=d) for d in range(5)]
+    sessions = EvidenceSession.objects.bulk_create(
+        [EvidenceSession(review=review, title=f"Session {i}", kind="interview", day=days[i % 5]) for i in range(150)]
+    )
+    batch = 5000
+    for start in range(0, n_notes, batch):
+        notes = []
+        for _ in range(min(batch, n_notes - start)):
+            s = rng.choice(sessions)
+            notes.append(
+                Note(
+                    review=review,
+                    session=s,
+                    source_type=rng.choice(SOURCES),
+                    leaning=rng.choice(["strength", "concern", "neutral"]),
+                    text=" ".join(rng.choice(WORDS) for _ in range(rng.randint(12, 40))).capitalize() + ".",
+                    day=s.day,
+                    author=rng.choice(peers),
+                )
+            )
+        Note.objects.bulk_create(notes)
+        NoteLine.objects.bulk_create(
+            [
+                NoteLine(note=n, line=line, review=review, source_type=n.source_type, leaning=n.leaning, day=n.day)
+                for n in notes
+                for line in rng.sample(lines, 1 + (n.pk % 2))
+            ]
+        )
+    note_ids = list(Note.objects.filter(review=review).values_list("pk", flat=True))
+    findings = Finding.objects.bulk_create(
+        [
+            Finding(
+                review=review,
+                line=lines[i % len(lines)],
+                kind=["strength", "area", "recommendation"][i % 3],
+                title=f"Finding {i} about {rng.choice(WORDS)} and {rng.choice(WORDS)}",
+                detail=" ".join(rng.choice(WORDS) for _ in range(20)),
+                status="agreed" if i % 4 else "theory",
+            )
+            for i in range(n_findings)
+        ]
+    )
+    links = [
+        FindingLink(finding=f, note_id=nid, supports=j != 0)
+        for f in findings
+        for j, nid in enumerate(rng.sample(note_ids, 6))
+    ]
+    FindingLink.objects.bulk_create(links)
+    search.reindex(review)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as c:
+            c.execute("ANALYZE")
+    return review, pcm
+
+
+def median_ms(client, url, repeat):
+    client.get(url)  # warm up
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        r = client.get(url)
+        times.append((time.perf_counter() - t) * 1000)
+        assert r.status_code == 200, (url, r.status_code)
+    return statistics.median(times)
+
+
+def run(n_notes: int, n_findings: int, repeat: int) -> dict:
+    from peerreview.evidence import actions
+
+    t = time.perf_counter()
+    review, pcm = build(n_notes, n_findings)
+    built = time.perf_counter() - t
+    client = Client()
+    client.force_login(pcm)
+    kw = {"review_id": review.pk}
+    row = {"notes": n_notes, "findings": n_findings, "build_s": built}
+    row["board"] = median_ms(client, reverse("evidence:board", kwargs=kw), repeat)
+    row["matrix"] = median_ms(client, reverse("evidence:matrix", kwargs=kw), repeat)
+    row["meeting"] = median_ms(client, reverse("evidence:meeting", kwargs=kw), repeat)
+    row["search"] = median_ms(client, reverse("evidence:notes", kwargs=kw) + "?q=supervision+neglect", repeat)
+    row["search_filtered"] = median_ms(
+        client, reverse("evidence:notes", kwargs=kw) + "?q=partners&leaning=concern&source_type=interview", repeat
+    )
+    actions.report_for(review)
+    for kind in ("pptx", "docx", "pdf"):
+        t = time.perf_counter()
+        actions.generate_output(review, by=pcm, kind=kind)
+        row[kind] = time.perf_counter() - t
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--notes", type=int, nargs="+", default=[5000, 100000])
+    parser.add_argument("--findings", type=int, default=300)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--quick", action="store_true", help="5,000 notes only, 5 repeats")
+    args = parser.parse_args()
+    if args.quick:
+        args.notes, args.repeat = [5000], 5
+    setup_test_environment()
+    from django.conf import settings
+
+    settings.DEBUG = False
+    old = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        quiet = io.StringIO()
+        call_command("load_organisations", stdout=quiet)
+        call_command("load_policy", stdout=quiet)
+        rows = [run(n, args.findings, args.repeat) for n in args.notes]
+    finally:
+        connection.creation.destroy_test_db(old, verbosity=0)
+    print(f"Database: {connection.vendor}")
+    head = "| Notes | Findings | Board ms | Matrix ms | Meeting ms | Search ms | Filtered search ms | PPTX s | DOCX s | PDF s |"
+    print(head)
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(
+            f"| {r['notes']:,} | {r['findings']} | {r['board']:.0f} | {r['matrix']:.0f} | {r['meeting']:.0f} | "
+            f"{r['search']:.0f} | {r['search_filtered']:.0f} | {r['pptx']:.2f} | {r['docx']:.2f} | {r['pdf']:.2f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

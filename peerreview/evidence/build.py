@@ -1,0 +1,154 @@
+"""Assemble the exports package's plain inputs from the database: agreed findings, counts, wording and team."""
+
+from django.db.models import Count
+
+from peerreview.core.roles import TEAM, Role
+
+from .models import FindingStatus, NoteLine, SourceType
+from .triangulation import strengths
+
+GENERATED = ("finding", "recommendation")  # headings filled from the findings, not from free text
+
+
+def section_role(heading: str) -> str:
+    h = heading.lower()
+    if "introduction" in h or "context" in h:
+        return "context"
+    if "scope" in h:
+        return "scope"
+    if h.startswith("how we") or "method" in h or "approach" in h:
+        return "methodology"
+    if "next step" in h:
+        return "next_steps"
+    if any(word in h for word in GENERATED):
+        return "generated"
+    return "extra"
+
+
+def section_headings(review) -> list[str]:
+    return list((review.review_type.config.get("report") or {}).get("sections") or [])
+
+
+def editable_headings(review) -> list[str]:
+    return [h for h in section_headings(review) if section_role(h) != "generated"]
+
+
+def line_titles(lines) -> dict[int, str]:
+    themes = [line.theme for line in lines]
+    return {line.pk: line.theme if themes.count(line.theme) == 1 else line.question for line in lines}
+
+
+def short_codes(lines) -> dict[str, str]:
+    """The review's line codes as the team says them in documents: K1, K2..."""
+    return {line.code: f"K{i}" for i, line in enumerate(lines, 1)}
+
+
+def evidence_matrix(review) -> dict[str, dict[str, int]]:
+    """Line code -> source type label -> number of notes: one grouped query over the note–line table."""
+    labels = dict(SourceType.choices)
+    codes = dict(review.lines.values_list("pk", "code"))
+    rows = NoteLine.objects.filter(review=review).values("line_id", "source_type").annotate(n=Count("*")).order_by()
+    matrix: dict[str, dict[str, int]] = {code: {} for code in codes.values()}
+    for r in rows:
+        matrix.setdefault(codes[r["line_id"]], {})[labels[r["source_type"]]] = r["n"]
+    return matrix
+
+
+def _paragraphs(text: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in (text or "").replace("\r\n", "\n").split("\n\n") if p.strip())
+
+
+def report_data(review, report):
+    # The exports package pulls in python-pptx, python-docx and reportlab: import it only when needed.
+    from peerreview.exports import EvidenceCounts, LineOfEnquiry, ReportData, Section, TeamMember
+    from peerreview.exports import Finding as ExportFinding
+
+    lines = list(review.lines.all())
+    titles = line_titles(lines)
+    short = short_codes(lines)
+    agreed = list(review.findings.filter(status=FindingStatus.AGREED).select_related("line"))
+    power = strengths(review, [f.pk for f in agreed])
+    findings = tuple(
+        ExportFinding(
+            kind=f.kind,
+            title=f.title,
+            detail=f.detail,
+            line_of_enquiry_code=short[f.line.code] if f.line_id else "",
+            evidence_count=power[f.pk].items if f.pk in power else 0,
+            source_types_count=power[f.pk].source_types if f.pk in power else 0,
+        )
+        for f in agreed
+    )
+    text = {"context": "", "scope": "", "methodology": "", "next_steps": ""}
+    extras = []
+    for heading in section_headings(review):
+        role = section_role(heading)
+        body = report.sections.get(heading, "")
+        if role in text:
+            text[role] = body
+        elif role == "extra" and body:
+            extras.append(Section(heading=heading, paragraphs=_paragraphs(body)))
+    members = review.memberships.active().filter(role__in=TEAM).select_related("user__organisation")
+    order = [Role.LEAD, Role.PEER, Role.OBSERVER, Role.CASE_AUDITOR, Role.PCM]
+    team = tuple(
+        TeamMember(
+            name=m.user.full_name,
+            role=m.user.job_title or m.get_role_display(),
+            organisation=m.user.organisation.name if m.user.organisation_id else "",
+        )
+        for m in sorted(members, key=lambda m: order.index(m.role))
+    )
+    dates = review.dates()
+    start, end = dates.get("delivery_start"), dates.get("delivery_end")
+    dates_text = (
+        f"{start.date:%-d %B %Y} to {end.date:%-d %B %Y}" if start and end else f"{review.delivery_start:%-d %B %Y}"
+    )
+    data = ReportData(
+        review_title=review.title,
+        council_name=review.host.name,
+        review_type_name=review.review_type.name,
+        dates_text=dates_text,
+        feedback_date=dates["feedback"].date if "feedback" in dates else None,
+        scope_text=text["scope"],
+        purpose_question=review.purpose,
+        lines_of_enquiry=tuple(
+            LineOfEnquiry(code=short[line.code], title=titles[line.pk], question=line.question) for line in lines
+        ),
+        findings=findings,
+        context_paragraphs=_paragraphs(text["context"]),
+        methodology_text=text["methodology"],
+        team=team,
+        next_steps=tuple(s.strip() for s in text["next_steps"].splitlines() if s.strip()),
+        sections=tuple(extras),
+        status="final" if report.is_locked else "draft",
+        version=str(review.outputs.count() + 1),
+    )
+    matrix = {short.get(code, code): row for code, row in evidence_matrix(review).items()}
+    return data, EvidenceCounts.from_findings(matrix, findings)
+
+
+def flag_key(field: str, flag) -> str:
+    return f"{field}|{flag.kind}|{flag.match}"
+
+
+def open_flags(data, report) -> list[dict]:
+    from peerreview.exports import scan_report
+
+    confirmed = set(report.confirmed_flags)
+    return [
+        {"key": flag_key(field, flag), "field": field, "flag": flag}
+        for field, flag in scan_report(data)
+        if flag_key(field, flag) not in confirmed
+    ]
+
+
+def render(kind: str, data, counts) -> bytes:
+    from peerreview.exports import ExportError, build_presentation, build_report_docx, build_report_pdf
+
+    from .actions import EvidenceError
+
+    builders = {"pptx": build_presentation, "docx": build_report_docx, "pdf": build_report_pdf}
+    try:
+        return builders[kind](data, counts)
+    except ExportError as exc:
+        raise EvidenceError(f"The document could not be made: {exc}") from exc
