@@ -163,7 +163,15 @@ def reference_data(db):
 
 
 @pytest.fixture
-def world(reference_data) -> World:
+def world(bare_world) -> World:
+    """The test world with every app's objects added (evidence, sessions, a peer pool...)."""
+    _run_world_hooks(bare_world)
+    return bare_world
+
+
+@pytest.fixture
+def bare_world(reference_data) -> World:
+    """The test world before any app adds its objects: a review that is only created and staffed."""
     from peerreview.documents.actions import store_document
 
     review, members = _staff_review("a", "kent")
@@ -186,7 +194,6 @@ def world(reference_data) -> World:
         admin=make_user("admin@example.org", is_platform_admin=True),
         document=doc,
     )
-    _run_world_hooks(w)
     return w
 
 

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from peerreview.accounts.actions import find_or_create_user, send_invitation
@@ -201,7 +202,14 @@ def choose_lines(review: Review, *, by, question_codes: list[str]) -> None:
     if unknown:
         raise ReviewError("Choose lines of enquiry from this review type's library")
     before = set(review.lines.filter(is_custom=False).values_list("code", flat=True))
-    review.lines.filter(is_custom=False).exclude(code__in=question_codes).delete()
+    try:
+        with transaction.atomic():
+            review.lines.filter(is_custom=False).exclude(code__in=question_codes).delete()
+    except ProtectedError as exc:
+        in_use = sorted({getattr(obj, "line", None) and obj.line.question for obj in exc.protected_objects} - {None})
+        raise ReviewError(
+            "Keep “" + "”, “".join(in_use) + "”: evidence or findings already use it. Move them to another line first"
+        ) from exc
     for order, code in enumerate(question_codes):
         theme, q = library[code]
         ReviewLine.objects.update_or_create(

@@ -19,7 +19,9 @@ def _pcm(world):
     from peerreview.reviews.actions import accept_confidentiality
 
     pcm = world.members[Role.PCM]
-    accept_confidentiality(world.review.memberships.get(user=pcm), by=pcm)
+    membership = world.review.memberships.get(user=pcm)
+    if not membership.has_accepted_confidentiality():
+        accept_confidentiality(membership, by=pcm)
     return world.client(Role.PCM)
 
 

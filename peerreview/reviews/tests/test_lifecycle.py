@@ -16,6 +16,12 @@ pytestmark = pytest.mark.django_db
 ALL_STAGES = [s.value for s in Stage]
 
 
+@pytest.fixture
+def world(bare_world):
+    # These tests start from a review with no lines of enquiry, before other apps add their objects.
+    return bare_world
+
+
 def _url(name, review, **kw):
     return reverse(f"reviews:{name}", kwargs={"review_id": review.pk, **kw})
 

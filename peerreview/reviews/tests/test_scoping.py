@@ -14,6 +14,12 @@ from peerreview.reviews.models import ReviewLine, ScopingMeeting, Stage
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(bare_world):
+    # These tests start from a review with no lines of enquiry, before other apps add their objects.
+    return bare_world
+
+
 def _url(name, review):
     return reverse(f"reviews:{name}", kwargs={"review_id": review.pk})
 
