@@ -514,7 +514,9 @@ def solve(
         built.hint(base)
     solver = cp_model.CpSolver()
     params = solver.parameters
-    params.max_time_in_seconds = max(0.01, time_limit - (time.perf_counter() - start))
+    # Keep back time for turning the plan into teams and explanations, so the whole call fits the limit.
+    reserve = min(0.2 * time_limit, 0.02 * len(problem.reviews))
+    params.max_time_in_seconds = max(0.01, time_limit - (time.perf_counter() - start) - reserve)
     params.num_workers = workers
     params.random_seed = seed
     params.relative_gap_limit = 0.0
