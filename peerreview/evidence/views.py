@@ -5,6 +5,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -228,8 +229,20 @@ def _strength_rows(review, findings):
 
 def board(request: HttpRequest, review_id: int) -> HttpResponse:
     review = request.review
-    findings = list(review.findings.select_related("line").order_by("line__order", "line_id", "kind", "id"))
+    # Only what the board shows: no finding details and no line objects (the groups come from review.lines).
+    findings = list(
+        review.findings.only("id", "review_id", "line_id", "kind", "title", "status").order_by(
+            "line__order", "line_id", "kind", "id"
+        )
+    )
     rows = _strength_rows(review, findings)
+    # One reverse() for the page instead of a {% url %} per finding: 300 of them were a fifth of the page's time.
+    prefix = reverse("evidence:finding", kwargs={"review_id": review.pk, "finding_id": 0}).removesuffix("0/")
+    for r in rows:
+        f, s = r["finding"], r["strength"]
+        r["url"] = f"{prefix}{f.pk}/"
+        r["kind"] = f.get_kind_display()
+        r["evidence"] = f"{s.summary}; {s.contradicting} against" if s.contradicting else s.summary
     lines = list(review.lines.all())
     titles = build.line_titles(lines)
     groups = [
