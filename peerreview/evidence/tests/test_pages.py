@@ -34,6 +34,25 @@ def test_team_meeting_lists_today_moved_to_test_and_challenges(world):
     assert world.client(Role.LEAD).get(_url(world, "meeting") + "?day=nonsense").status_code == 200
 
 
+def test_team_meeting_defaults_to_the_latest_day_and_links_the_others(world):
+    import datetime
+
+    ev = world.extra["evidence"]
+    first = ev["session"].day
+    later = first + datetime.timedelta(days=2)
+    peer = world.members[Role.PEER]
+    kw = {"by": peer, "source_type": "document", "lines": [ev["lines"][0]]}
+    actions.add_note(world.review, text="a", source_ref="Plan", day=later, **kw)
+    actions.add_note(world.review, text="b", source_ref="Plan", day=later, **kw)
+    actions.add_note(world.review, text="c", session=ev["session"], **kw)
+    page = world.client(Role.LEAD).get(_url(world, "meeting")).content.decode()
+    assert "What we heard today (2 notes)" in page  # the latest day with notes
+    assert f'href="?day={first:%Y-%m-%d}"' in page and f'href="?day={later:%Y-%m-%d}"' not in page
+    page = world.client(Role.LEAD).get(_url(world, "meeting") + f"?day={first:%Y-%m-%d}").content.decode()
+    assert "What we heard today (2 notes)" in page and "Front door team managers (2)" in page
+    assert f'href="?day={later:%Y-%m-%d}"' in page
+
+
 def test_charts_page_and_png(world):
     c = world.client(Role.OBSERVER)
     page = c.get(_url(world, "charts")).content.decode()
