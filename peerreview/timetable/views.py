@@ -23,7 +23,17 @@ from .forms import (
     UnavailabilityForm,
     WeightsForm,
 )
-from .models import KIND_LABELS, Participant, PeerSetting, Room, Session, SolveRun, TimetableSettings, Unavailability
+from .models import (
+    KIND_LABELS,
+    CalendarEntry,
+    Participant,
+    PeerSetting,
+    Room,
+    Session,
+    SolveRun,
+    TimetableSettings,
+    Unavailability,
+)
 
 EDITORS = {Role.PCM, Role.ORGANISER}
 
@@ -484,7 +494,9 @@ def person(request: HttpRequest, review_id: int, membership_id: int) -> HttpResp
     for r in rows:
         by_day[r["s"].day].append(r)
     days = [(f"{d:%A} {d.day} {d:%B}", by_day.get(d, [])) for d in build.week_days(request.review)]
-    dropped = Session.objects.filter(review=request.review, is_dropped=True, session_peers__membership=member).exists()
+    dropped = CalendarEntry.objects.filter(
+        session__review=request.review, membership=member, status=CalendarEntry.Status.CANCELLED
+    ).exists()
     return render(
         request, "timetable/person.html", {"member": member, "days": days, "count": len(rows), "dropped": dropped}
     )

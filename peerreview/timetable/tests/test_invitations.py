@@ -83,6 +83,8 @@ def test_taking_a_peer_off_a_session_sends_that_peer_a_cancellation(world):
     assert str(cal["METHOD"]) == "CANCEL"
     event = events(cal)[uid_b]
     assert int(event["SEQUENCE"]) == seq_b + 1 and str(event["STATUS"]) == "CANCELLED"
+    page = world.client(Role.PEER).get(url("person", world, membership_id=b.pk)).content.decode()
+    assert "Download cancellations" in page
     # The peer who stays has nothing cancelled.
     assert ics(world, a, cancelled=True) is None or not events(ics(world, a, cancelled=True))
     # Putting them back reuses the UID with a higher SEQUENCE.
