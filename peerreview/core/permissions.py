@@ -107,6 +107,7 @@ PERMISSIONS: dict[str, Rule] = {
     "timetable:problem_json": review(PCM, ORGANISER),
     "timetable:person": review(EVERYONE),
     "timetable:person_ics": review(EVERYONE),
+    "timetable:send_invitations": review(PCM),
     # Peer pool and team formation (the pool is LGA-wide; a review's team is the PCM's, approval the sponsor's)
     "peers:pool": LGA_STAFF,
     "peers:import": LGA_STAFF,

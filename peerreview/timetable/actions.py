@@ -15,7 +15,7 @@ from django.utils import timezone
 from peerreview.core.audit import record
 from peerreview.solver import timetable as tt
 
-from . import build
+from . import build, invitations
 from .models import Participant, PeerSetting, Session, SessionPeer, SolveRun, TimetableSettings, Unavailability
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,8 @@ def save_object(obj, *, by, review, verb: str, summary: str, m2m: dict | None = 
     obj.save()
     for name, values in (m2m or {}).items():
         getattr(obj, name).set(values)
+    if isinstance(obj, Session | Participant):
+        invitations.sync(review)
     record(f"{verb}.{'create' if created else 'update'}", by=by, review=review, obj=obj, summary=summary)
     return obj
 
@@ -40,6 +42,7 @@ def save_object(obj, *, by, review, verb: str, summary: str, m2m: dict | None = 
 def delete_object(obj, *, by, review, verb: str, summary: str) -> None:
     record(f"{verb}.delete", by=by, review=review, obj=obj, summary=summary)
     obj.delete()
+    invitations.sync(review)
 
 
 @transaction.atomic
@@ -263,6 +266,7 @@ def move_session(session: Session, *, by, day, start, peers, room, pin: bool) ->
     _place(session, day=day, start=start, peer_ids=[m.pk for m in peers], room_id=room.pk if room else None)
     session.pinned = pin
     session.save(update_fields=["pinned", "undo"])
+    invitations.sync(session.review)
     record(
         "timetable.move",
         by=by,
@@ -299,6 +303,7 @@ def undo_move(session: Session, *, by) -> Session:
     session.undo = None
     session.pinned = False
     session.save(update_fields=["undo", "pinned"])
+    invitations.sync(session.review)
     record("timetable.undo", by=by, review=session.review, obj=session, summary=f"Undid the move of “{session.title}”")
     return session
 
@@ -309,6 +314,7 @@ def drop_session(session: Session, *, by) -> Session:
     session.is_dropped = True
     session.sequence += 1
     session.save(update_fields=["is_dropped", "sequence"])
+    invitations.sync(session.review)
     record("timetable.drop", by=by, review=session.review, obj=session, summary=f"Dropped “{session.title}”")
     return session
 
@@ -318,6 +324,7 @@ def restore_session(session: Session, *, by) -> Session:
     session.is_dropped = False
     session.sequence += 1
     session.save(update_fields=["is_dropped", "sequence"])
+    invitations.sync(session.review)
     record("timetable.restore", by=by, review=session.review, obj=session, summary=f"Restored “{session.title}”")
     return session
 
@@ -408,6 +415,8 @@ def _solve(run_id: int, problem, previous) -> None:
     ok = result.status in ("optimal", "feasible") and not result.violations
     with transaction.atomic():
         moved = build.apply_timetable(run.review, result.timetable) if ok else []
+        if ok:
+            invitations.sync(run.review)
         stopped = stop.is_set()
         run.status = SolveRun.Status.FAILED if not ok else SolveRun.Status.STOPPED if stopped else SolveRun.Status.DONE
         run.result = {

@@ -4,7 +4,7 @@ import datetime as dt
 
 from peerreview.solver import timetable as tt
 
-from . import actions, build
+from . import actions, build, invitations
 from .models import Participant, PeerSetting, Room, Session, Unavailability
 
 COUNCIL = "Borsetshire County Council"
@@ -266,3 +266,4 @@ def extend(review, users) -> None:
     if result.status not in ("optimal", "feasible"):
         result = tt.greedy(problem)
     build.apply_timetable(review, result.timetable)
+    invitations.sync(review)  # everyone's calendar entries, ready to send

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from django.conf import settings
 
@@ -71,10 +72,16 @@ def _event(s: Session, review, cancelled: bool = False) -> CalendarEvent:
     )
 
 
-def person_calendar(review, membership, *, cancelled: bool = False) -> bytes | None:
-    """A peer's invitations (METHOD:REQUEST), or cancellations of dropped sessions (METHOD:CANCEL)."""
-    sessions = _sessions(review, is_dropped=cancelled, session_peers__membership=membership)
-    events = [_event(s, review, cancelled) for s in sessions]
+def entries_calendar(review, entries, *, cancelled: bool = False) -> bytes | None:
+    """One person's calendar entries (timetable.models.CalendarEntry) as METHOD:REQUEST or METHOD:CANCEL."""
+    events = []
+    for e in entries:
+        s = e.session
+        if s.day is None or s.start is None or s.end is None:
+            continue
+        email = e.membership.user.email if e.membership_id else e.participant.email
+        event = _event(s, review, cancelled)
+        events.append(replace(event, uid=e.uid, sequence=e.sequence, attendee_emails=(email,) if email else ()))
     if not events:
         return None
     return build_calendar(events, method="CANCEL" if cancelled else "REQUEST")

@@ -236,3 +236,59 @@ class SolveRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+
+class CalendarEntry(models.Model):
+    """One person's invitation to one session: a stable UID per (session, person) and its own SEQUENCE.
+
+    Kept in step by calendar.sync() after every timetable change. A person taken off a session, or a
+    dropped session, leaves the entry cancelled with a higher SEQUENCE so that person gets a cancellation.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        CANCELLED = "cancelled", "Cancelled"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="calendar_entries")
+    membership = models.ForeignKey(
+        "reviews.Membership", null=True, blank=True, on_delete=models.CASCADE, related_name="timetable_calendar"
+    )
+    participant = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.CASCADE, related_name="calendar_entries"
+    )
+    uid = models.CharField(max_length=120, unique=True)
+    sequence = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # The session's time, place and link when the SEQUENCE was last set.
+    fingerprint = models.CharField(max_length=64, blank=True)
+    # What was last emailed (status, sequence, fingerprint); empty if never sent.
+    sent_hash = models.CharField(max_length=64, blank=True)
+    sent = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["session__day", "session__start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(membership__isnull=False, participant__isnull=True)
+                | models.Q(membership__isnull=True, participant__isnull=False),
+                name="calendar_entry_one_person",
+            ),
+            models.UniqueConstraint(fields=["session", "membership"], name="unique_calendar_entry_peer"),
+            models.UniqueConstraint(fields=["session", "participant"], name="unique_calendar_entry_participant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.uid} ({self.status}, {self.sequence})"
+
+    @property
+    def person_key(self) -> str:
+        return f"m{self.membership_id}" if self.membership_id else f"p{self.participant_id}"
+
+    def state_hash(self) -> str:
+        import hashlib
+
+        return hashlib.sha256(f"{self.status}|{self.sequence}|{self.fingerprint}".encode()).hexdigest()
+
+    @property
+    def is_unsent(self) -> bool:
+        return self.sent_hash != self.state_hash()

@@ -5,6 +5,7 @@ import datetime as dt
 from peerreview.core.roles import Role
 from peerreview.core.testing import URL_EXAMPLES, WORLD_HOOKS
 
+from . import invitations
 from .models import Participant, Room, Session, SessionPeer, SolveRun, Unavailability
 
 
@@ -32,6 +33,7 @@ def add_timetable(w) -> None:
     unavailable = Unavailability.objects.create(
         review=review, participant=participant, day=day, start=dt.time(14, 0), end=dt.time(15, 0), reason="Court"
     )
+    invitations.sync(review)
     run = SolveRun.objects.create(review=review, status=SolveRun.Status.DONE, result={"sessions": 1, "moved": []})
     w.extra.update(participant=participant, room=room, session=session, unavailability=unavailable, run=run, peer=peer)
 

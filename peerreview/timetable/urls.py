@@ -32,4 +32,5 @@ urlpatterns = [
     path(P + "problem.json", views.problem_json, name="problem_json"),
     path(P + "people/<int:membership_id>/", views.person, name="person"),
     path(P + "people/<int:membership_id>/calendar.ics", views.person_ics, name="person_ics"),
+    path(P + "invitations/send/", views.send_invitations, name="send_invitations"),
 ]

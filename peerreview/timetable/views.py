@@ -12,7 +12,7 @@ from peerreview.core.audit import log_access
 from peerreview.core.roles import Role
 from peerreview.solver.timetable import RULES, SOFT_RULES, Weights, capacity_report, check, problem_to_json
 
-from . import actions, build, exports
+from . import actions, build, exports, invitations
 from .forms import (
     ImportForm,
     MoveForm,
@@ -23,7 +23,17 @@ from .forms import (
     UnavailabilityForm,
     WeightsForm,
 )
-from .models import KIND_LABELS, Participant, PeerSetting, Room, Session, SolveRun, TimetableSettings, Unavailability
+from .models import (
+    KIND_LABELS,
+    CalendarEntry,
+    Participant,
+    PeerSetting,
+    Room,
+    Session,
+    SolveRun,
+    TimetableSettings,
+    Unavailability,
+)
 
 EDITORS = {Role.PCM, Role.ORGANISER}
 
@@ -484,7 +494,9 @@ def person(request: HttpRequest, review_id: int, membership_id: int) -> HttpResp
     for r in rows:
         by_day[r["s"].day].append(r)
     days = [(f"{d:%A} {d.day} {d:%B}", by_day.get(d, [])) for d in build.week_days(request.review)]
-    dropped = Session.objects.filter(review=request.review, is_dropped=True, session_peers__membership=member).exists()
+    dropped = CalendarEntry.objects.filter(
+        session__review=request.review, membership=member, status=CalendarEntry.Status.CANCELLED
+    ).exists()
     return render(
         request, "timetable/person.html", {"member": member, "days": days, "count": len(rows), "dropped": dropped}
     )
@@ -493,7 +505,7 @@ def person(request: HttpRequest, review_id: int, membership_id: int) -> HttpResp
 def person_ics(request: HttpRequest, review_id: int, membership_id: int) -> HttpResponse:
     member = _member(request.review, membership_id)
     cancelled = request.GET.get("cancelled") == "1"
-    data = exports.person_calendar(request.review, member, cancelled=cancelled)
+    data = invitations.person_calendar(request.review, member, cancelled=cancelled)
     if data is None:
         messages.info(request, "There are no cancelled sessions" if cancelled else "There are no sessions to send yet")
         return redirect("timetable:person", review_id=review_id, membership_id=membership_id)
@@ -502,3 +514,20 @@ def person_ics(request: HttpRequest, review_id: int, membership_id: int) -> Http
     name = "cancelled" if cancelled else "sessions"
     response["Content-Disposition"] = f'attachment; filename="{name}-{dt.date.today():%Y%m%d}.ics"'
     return response
+
+
+@require_POST
+def send_invitations(request: HttpRequest, review_id: int) -> HttpResponse:
+    counts = invitations.send(request.review, by=request.user)
+    if counts["emails"]:
+        messages.success(
+            request,
+            f"Sent {counts['emails']} email{'s' if counts['emails'] != 1 else ''}: "
+            f"{counts['invitations']} invitation{'s' if counts['invitations'] != 1 else ''} and "
+            f"{counts['cancellations']} cancellation{'s' if counts['cancellations'] != 1 else ''}",
+        )
+    else:
+        messages.info(request, "Everyone already has the latest calendar invitations")
+    if counts["skipped"]:
+        messages.info(request, f"{counts['skipped']} people have no email address and were not sent anything")
+    return redirect("timetable:week", review_id=review_id)

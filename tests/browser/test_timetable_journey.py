@@ -14,7 +14,7 @@ from peerreview.core.roles import Role
 from peerreview.core.testing import make_review, make_user
 from peerreview.reviews import actions as review_actions
 from peerreview.timetable import actions, build
-from peerreview.timetable.models import Participant, Session
+from peerreview.timetable.models import CalendarEntry, Participant, Session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -133,5 +133,6 @@ def test_organiser_and_pcm_build_solve_repair_and_send_the_week(browser_page, li
     with page.expect_download() as info:
         page.get_by_role("link", name="Download the calendar file (.ics)").click()
     cal = icalendar.Calendar.from_ical(Path(info.value.path()).read_bytes())
-    event = {str(e["UID"]): e for e in cal.walk("VEVENT")}[moved.uid]
-    assert int(event["SEQUENCE"]) == moved.sequence
+    entry = CalendarEntry.objects.get(session=moved, membership=peer)  # one UID per session and person
+    event = {str(e["UID"]): e for e in cal.walk("VEVENT")}[entry.uid]
+    assert int(event["SEQUENCE"]) == entry.sequence and event.decoded("DTSTART").date() == moved.day
