@@ -33,6 +33,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from peerreview.reviews.demo import LINES  # noqa: E402  (the demo review's lines of enquiry)
+
 WORDS = [
     "supervision",
     "caseloads",
@@ -71,14 +73,6 @@ WORDS = [
     "participation",
     "data",
     "performance",
-]
-LINES = [
-    "leadership.self_knowledge",
-    "front_door.thresholds",
-    "front_door.mash",
-    "child_protection.neglect",
-    "workforce.stability",
-    "voice_of_child.participation",
 ]
 NO_VACUUM = False
 SOURCES = ["interview", "focus_group", "case_review", "document", "data", "observation", "survey"]

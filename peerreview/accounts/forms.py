@@ -85,7 +85,9 @@ class GovukSetPasswordForm(GovukFormMixin, SetPasswordForm):
         self.error_messages["password_mismatch"] = "The passwords do not match. Enter the same password twice"
 
 
-class InviteUserForm(GovukForm):
+class PersonForm(GovukForm):
+    """Name and email of someone being invited. Forms that invite people add their own fields to these."""
+
     # Someone else's details: the browser must not offer the signed-in person's own name and email.
     full_name = forms.CharField(
         label="Full name",
@@ -101,4 +103,7 @@ class InviteUserForm(GovukForm):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+
+
+class InviteUserForm(PersonForm):
     is_lga_staff = forms.BooleanField(label="LGA staff (can start reviews)", required=False)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from peerreview.accounts.forms import PersonForm
 from peerreview.core.forms import GovukForm
 from peerreview.core.roles import Role
 from peerreview.councils.models import Organisation
@@ -84,22 +85,7 @@ class DatesForm(GovukForm):
         return {name.removeprefix("date_"): v for name, v in self.cleaned_data.items() if name.startswith("date_")}
 
 
-class InviteForm(GovukForm):
-    # Someone else's details: the browser must not offer the signed-in person's own name and email.
-    full_name = forms.CharField(
-        label="Full name",
-        max_length=150,
-        error_messages={"required": "Enter the person's full name"},
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    email = forms.EmailField(
-        label="Email address",
-        error_messages={
-            "required": "Enter their email address",
-            "invalid": "Enter an email address in the correct format, like name@example.org",
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
+class InviteForm(PersonForm):
     role = forms.ChoiceField(
         label="Role in this review",
         choices=Role.choices,

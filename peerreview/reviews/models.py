@@ -85,7 +85,7 @@ class Review(models.Model):
         """What needs doing, with due dates, in order. Done tasks are kept so the page can tick them off."""
         today = today or timezone.localdate()
         dates = self.dates()
-        members = list(self.memberships.select_related("user").all())
+        members = list(self.memberships.select_related("user").prefetch_related("acceptances"))
         team = [m for m in members if m.role in TEAM and m.is_active]
         unaccepted = [m for m in team if not m.has_accepted_confidentiality()]
         doc_items = self.review_type.config.get("documents", [])
