@@ -272,3 +272,11 @@ def test_phase_one_bound_proves_optimality_when_the_heavy_terms_reach_zero():
     assert result.status == "optimal"
     assert result.objective == result.bound
     assert result.score_by_rule["idle_gaps"] == result.score_by_rule["workload_balance"] == 0
+
+
+def test_the_search_stops_as_soon_as_it_meets_the_proven_bound():
+    # With two workers phase 2 runs only search workers (phase 1 proved the bound), so it stops
+    # itself when a timetable meets the bound instead of running to the time limit.
+    result = solve(small_problem(), time_limit=60, workers=2, seed=0)
+    assert result.status == "optimal" and result.objective == result.bound
+    assert result.runtime_seconds < 30
