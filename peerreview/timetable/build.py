@@ -240,6 +240,8 @@ def build_problem(review, *, with_pins: bool = True) -> tt.Problem:
             sessions=tuple(sessions),
             lunch=tt.Lunch(wh["lunch_start"], wh["lunch_end"], wh["lunch_minutes"]),
             buffer_minutes=conf.buffer_minutes if conf else 15,
+            idle_allowance_minutes=conf.idle_allowance_minutes if conf else 30,
+            balance_tolerance_minutes=conf.balance_tolerance_minutes if conf else 60,
             weights=weights,
         )
     except tt.ProblemError as e:

@@ -284,6 +284,33 @@ class WeightsForm(GovukForm):
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
     )
 
+    idle_allowance_minutes = forms.IntegerField(
+        label="Minutes a peer may wait between sessions in a day before it counts as an idle gap",
+        help_text="Lunch does not count. A short wait is time to write up notes.",
+        min_value=0,
+        max_value=240,
+        error_messages={
+            "required": "Enter the waiting time allowed in minutes",
+            "invalid": "Enter the waiting time allowed as a number of minutes",
+            "min_value": "The waiting time allowed must be 0 minutes or more",
+            "max_value": "The waiting time allowed must be 240 minutes or fewer",
+        },
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+    )
+    balance_tolerance_minutes = forms.IntegerField(
+        label="Minutes more session time the busiest peer may have than the quietest",
+        help_text="Beyond this, the workload balance rule counts each extra 15 minutes.",
+        min_value=0,
+        max_value=600,
+        error_messages={
+            "required": "Enter the difference in session time allowed in minutes",
+            "invalid": "Enter the difference in session time allowed as a number of minutes",
+            "min_value": "The difference in session time allowed must be 0 minutes or more",
+            "max_value": "The difference in session time allowed must be 600 minutes or fewer",
+        },
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         defaults = Weights()

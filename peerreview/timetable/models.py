@@ -205,6 +205,10 @@ class TimetableSettings(models.Model):
     review = models.OneToOneField("reviews.Review", on_delete=models.CASCADE, related_name="timetable_settings")
     weights = models.JSONField(default=dict, blank=True)
     buffer_minutes = models.PositiveSmallIntegerField(default=15)
+    # Waiting a peer may have in a day before the idle-gap rule charges, and the difference in
+    # session time between the busiest and quietest peer before workload balance charges.
+    idle_allowance_minutes = models.PositiveSmallIntegerField(default=30)
+    balance_tolerance_minutes = models.PositiveSmallIntegerField(default=60)
 
     def __str__(self) -> str:
         return f"Timetable settings for {self.review}"

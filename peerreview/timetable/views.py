@@ -332,11 +332,19 @@ def weights(request: HttpRequest, review_id: int) -> HttpResponse:
         **Weights().__dict__,
         **(conf.weights if conf else {}),
         "buffer_minutes": conf.buffer_minutes if conf else 15,
+        "idle_allowance_minutes": conf.idle_allowance_minutes if conf else 30,
+        "balance_tolerance_minutes": conf.balance_tolerance_minutes if conf else 60,
     }
     form = WeightsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         actions.save_weights(
-            request.review, by=request.user, weights=form.weights(), buffer_minutes=form.cleaned_data["buffer_minutes"]
+            request.review,
+            by=request.user,
+            weights=form.weights(),
+            **{
+                k: form.cleaned_data[k]
+                for k in ("buffer_minutes", "idle_allowance_minutes", "balance_tolerance_minutes")
+            },
         )
         messages.success(request, "Rule weights saved")
         return redirect("timetable:solve", review_id=review_id)

@@ -24,6 +24,8 @@ from .problem import (
 )
 
 FORMAT = "peerreview.timetable/1"
+# Whole-number settings at the top level of a problem (see ``Problem``).
+SETTINGS = ("buffer_minutes", "pair_repeat_limit", "idle_allowance_minutes", "balance_tolerance_minutes")
 _SETS = {"specialisms", "required_peer_roles", "required_specialisms", "lines_of_enquiry"}
 _TUPLES = {"required_peer_ids", "participant_ids", "room_ids", "peer_ids"}
 
@@ -120,16 +122,19 @@ def problem_from_json(data: str | bytes | dict) -> Problem:
         extra["lunch"] = c.build(Lunch, data["lunch"], "lunch") or Lunch()
     if "weights" in data:
         extra["weights"] = c.build(Weights, data["weights"], "weights") or Weights()
-    for key in ("buffer_minutes", "pair_repeat_limit"):
+    for key in SETTINGS:
         if key in data:
-            extra[key] = data[key]
+            if isinstance(data[key], int) and not isinstance(data[key], bool) and data[key] >= 0:
+                extra[key] = data[key]
+            else:
+                c.errors.append(f"{key}: must be a whole number, 0 or more")
     if data.get("previous") is not None:
         try:
             extra["previous"] = timetable_from_json(data["previous"])
         except ProblemError as e:
             c.errors += [f"previous.{m}" for m in e.errors]
     known = {"format", "days", "peers", "participants", "rooms", "sessions", "lunch", "weights", "previous"}
-    c.errors += [f"{k}: unknown field" for k in sorted(set(data) - known - {"buffer_minutes", "pair_repeat_limit"})]
+    c.errors += [f"{k}: unknown field" for k in sorted(set(data) - known - set(SETTINGS))]
     if c.errors:
         raise ProblemError(c.errors)
     return Problem(days, peers, participants, rooms, sessions, **extra)

@@ -337,7 +337,10 @@ class Problem:
 
     ``previous`` is an earlier timetable: ``solve`` uses it as a hint, ``repair`` keeps to it.
     ``pair_repeat_limit`` is how many sessions the same two peers may share before the pair
-    rotation rule charges for each extra one.
+    rotation rule charges for each extra one. ``idle_allowance_minutes`` is the waiting time a peer
+    may have in a day (beyond lunch) before the idle-gap rule charges for it: a short gap is time to
+    write up notes. ``balance_tolerance_minutes`` is how much more session time the busiest peer may
+    have than the quietest before the workload-balance rule charges for the difference.
     """
 
     days: tuple[Day, ...]
@@ -349,6 +352,8 @@ class Problem:
     buffer_minutes: int = 15
     weights: Weights = field(default_factory=Weights)
     pair_repeat_limit: int = 2
+    idle_allowance_minutes: int = 30
+    balance_tolerance_minutes: int = 60
     previous: Timetable | None = None
 
     def __post_init__(self) -> None:
@@ -368,8 +373,9 @@ def problem_errors(p: Problem) -> list[str]:
         errors.append("peers: add at least one peer")
     if len({d.date for d in p.days}) != len(p.days):
         errors.append("days: a date appears twice")
-    if p.buffer_minutes < 0:
-        errors.append("buffer_minutes: must be 0 or more")
+    for name in ("buffer_minutes", "idle_allowance_minutes", "balance_tolerance_minutes"):
+        if getattr(p, name) < 0:
+            errors.append(f"{name}: must be 0 or more")
     for name in ("peers", "participants", "rooms", "sessions"):
         errors += _unique(getattr(p, name), name)
     if errors:

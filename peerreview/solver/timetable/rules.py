@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .grid import Grid, peer_name
-from .problem import SLOTS_PER_DAY, Problem, Timetable, day_name
+from .problem import SLOT, SLOTS_PER_DAY, Problem, Timetable, day_name
 
 _TEAM_WORDS = "team events (overview, team meetings, drawing together, feedback)"
 
@@ -466,7 +466,13 @@ class PairRotation(Soft):
 
 
 class WorkloadBalance(Soft):
-    code, label = "workload_balance", "Workload is balanced across peers (15-minute units, busiest minus quietest)"
+    code, label = (
+        "workload_balance",
+        (
+            "Workload is balanced across peers (15-minute units by which the busiest peer's session time exceeds "
+            "the quietest's, beyond the tolerance)"
+        ),
+    )
 
     def build(self, m):
         g = m.g
@@ -485,7 +491,12 @@ class WorkloadBalance(Soft):
         work = sum(g.needed(s) * s.slots for s in g.p.sessions if not g.is_team(s))
         m.model.Add(hi * len(loads) >= work)
         m.model.Add(lo * len(loads) <= work)
-        return hi - lo
+        tolerance = g.p.balance_tolerance_minutes // SLOT
+        if not tolerance:
+            return hi - lo
+        over = m.model.NewIntVar(0, top, "load_over")
+        m.model.Add(over >= hi - lo - tolerance)
+        return over
 
     def penalty(self, g: Grid, placed: dict[str, Placed]):
         load = dict.fromkeys(g.peer, 0)
@@ -497,13 +508,14 @@ class WorkloadBalance(Soft):
         if len(load) < 2:
             return 0, []
         spread = max(load.values()) - min(load.values())
+        over = max(0, spread - g.p.balance_tolerance_minutes // SLOT)
         busiest = max(load, key=load.get)
         quietest = min(load, key=load.get)
         note = (
-            f"{peer_name(g, busiest)} has {load[busiest] * 15} minutes of sessions and "
-            f"{peer_name(g, quietest)} has {load[quietest] * 15}"
+            f"{peer_name(g, busiest)} has {load[busiest] * SLOT} minutes of sessions and "
+            f"{peer_name(g, quietest)} has {load[quietest] * SLOT}"
         )
-        return spread, [self.v(note)] if spread else []
+        return over, [self.v(note)] if over else []
 
 
 def _early_late_build(m, groups: dict[str, list]):
@@ -593,10 +605,11 @@ class CasesBeforeInterviews(Soft):
 
 
 class IdleGaps(Soft):
-    code, label = "idle_gaps", "Few idle gaps in peers' days (15-minute units beyond lunch)"
+    code, label = "idle_gaps", ("Few idle gaps in peers' days (15-minute units beyond lunch and the daily allowance)")
 
     def build(self, m):
         g = m.g
+        allowance = g.p.idle_allowance_minutes // SLOT
         terms = []
         for p in g.p.peers:
             for d in range(len(g.days)):
@@ -611,7 +624,7 @@ class IdleGaps(Soft):
                     m.model.Add(first <= m.start[s.id]).OnlyEnforceIf(z)
                     m.model.Add(last >= m.end[s.id]).OnlyEnforceIf(z)
                 idle = m.model.NewIntVar(0, hi - lo, "")
-                m.model.Add(idle >= last - first - sum(z * s.slots for s, z in zs) - g.lunch_slots)
+                m.model.Add(idle >= last - first - sum(z * s.slots for s, z in zs) - g.lunch_slots - allowance)
                 terms.append(idle)
         return sum(terms)
 
@@ -620,9 +633,13 @@ class IdleGaps(Soft):
         for (pid, d), items in sorted(_peer_days(placed).items()):
             span = max(a.end for a in items) - min(a.start for a in items)
             idle = max(0, span - sum(a.end - a.start for a in items) - g.lunch_slots)
-            if idle:
-                total += idle
-                notes.append(self.v(f"Peer {peer_name(g, pid)} has {idle * 15} idle minutes on {day_name(g.days[d])}"))
+            over = max(0, idle - g.p.idle_allowance_minutes // SLOT)
+            if over:
+                total += over
+                extra = f", {over * SLOT} more than the daily allowance" if over < idle else ""
+                notes.append(
+                    self.v(f"Peer {peer_name(g, pid)} has {idle * SLOT} idle minutes on {day_name(g.days[d])}{extra}")
+                )
         return total, notes
 
 

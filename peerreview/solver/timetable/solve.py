@@ -86,9 +86,9 @@ def greedy(problem: Problem) -> Result:
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, m, t0: float, progress, rescore=None):
+    def __init__(self, m, t0: float, progress, rescore=None, target=None):
         super().__init__()
-        self.m, self.t0, self.progress, self.rescore = m, t0, progress, rescore
+        self.m, self.t0, self.progress, self.rescore, self.target = m, t0, progress, rescore, target
         self.first: float | None = None
         self.best: Timetable | None = None
 
@@ -99,7 +99,9 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self.best = self.m.timetable(self.Value)
         if self.progress:
             value = self.rescore(self.best) if self.rescore else self.ObjectiveValue()
-            self.progress(value, self.BestObjectiveBound(), now)
+            self.progress(value, max(self.BestObjectiveBound(), self.target or 0), now)
+        if self.target is not None and self.ObjectiveValue() <= self.target + 1e-6:
+            self.StopSearch()  # meets a bound proven elsewhere: optimal
 
 
 class SolverCrash(RuntimeError):
@@ -111,20 +113,37 @@ def _solve_call(solver: cp_model.CpSolver, model: cp_model.CpModel, cb) -> int:
     return solver.Solve(model, cb)
 
 
-def _run(m, *, time_limit, workers, seed, progress, stop, t0, rescore=None):
+def _run(m, *, time_limit, workers, seed, progress, stop, t0, rescore=None, target=None, lns_only=False):
     """Solve ``m`` with CP-SAT. If CP-SAT fails internally (seen once, rarely: ``IndexError:
     raw_hash_map::at`` from inside ``Solve``), retry once with another seed and a single worker;
     if that fails too, raise :class:`SolverCrash`."""
     deadline = time.perf_counter() + time_limit
     try:
         return _run_once(
-            m, time_limit=time_limit, workers=workers, seed=seed, progress=progress, stop=stop, t0=t0, rescore=rescore
+            m,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            progress=progress,
+            stop=stop,
+            t0=t0,
+            rescore=rescore,
+            target=target,
+            lns_only=lns_only,
         )
     except Exception as first:  # any failure inside the native solver
         remaining = max(0.05, deadline - time.perf_counter())
         try:
             return _run_once(
-                m, time_limit=remaining, workers=1, seed=seed + 1, progress=progress, stop=stop, t0=t0, rescore=rescore
+                m,
+                time_limit=remaining,
+                workers=1,
+                seed=seed + 1,
+                progress=progress,
+                stop=stop,
+                t0=t0,
+                rescore=rescore,
+                target=target,
             )
         except Exception as second:
             raise SolverCrash(
@@ -141,10 +160,12 @@ def _params(solver: cp_model.CpSolver, *, time_limit, workers, seed) -> None:
     p.cp_model_probing_level = 0
 
 
-def _run_once(m, *, time_limit, workers, seed, progress, stop, t0, rescore=None):
+def _run_once(m, *, time_limit, workers, seed, progress, stop, t0, rescore=None, target=None, lns_only=False):
     solver = cp_model.CpSolver()
     _params(solver, time_limit=time_limit, workers=workers, seed=seed)
-    cb = _Callback(m, t0, progress, rescore)
+    # With a bound proven elsewhere, no worker needs to prove one: all of them search for timetables.
+    solver.parameters.use_lns_only = lns_only and workers > 1
+    cb = _Callback(m, t0, progress, rescore, target)
     done = threading.Event()
 
     def watch() -> None:
@@ -271,7 +292,7 @@ def _solve(problem, base, hint, notes, *, time_limit, workers, seed, progress, s
     heavy = frozenset(c for c in HEAVY if weights[c])
     rest = frozenset(c for c, w in weights.items() if w and c not in HEAVY)
     lower, found, firsts = None, [], [base and base.first_feasible_seconds]
-    code = None
+    code, phase1_optimal = None, False
     if heavy and rest:
         m1 = Model(problem, skip=heavy, symmetry=True)
         m1.complete_hint(hint, time_limit=min(1.0, max(0.1, time_limit * 0.1)))
@@ -286,6 +307,7 @@ def _solve(problem, base, hint, notes, *, time_limit, workers, seed, progress, s
             rescore=lambda tt: score(problem, tt)[0],
         )
         firsts.append(cb1.first)
+        phase1_optimal = code == cp_model.OPTIMAL
         if cb1.best is not None:
             lower = solver1.BestObjectiveBound()
             found.append(cb1.best)
@@ -298,8 +320,17 @@ def _solve(problem, base, hint, notes, *, time_limit, workers, seed, progress, s
             m.model.Add(m.part(rest) >= math.ceil(lower - 1e-6))
         m.complete_hint(hint)
         remaining = time_limit - (time.perf_counter() - t0)
+        target = None if lower is None else math.ceil(lower - 1e-6)
         solver, code, cb = _run(
-            m, time_limit=remaining, workers=workers, seed=seed, progress=progress, stop=stop, t0=t0
+            m,
+            time_limit=remaining,
+            workers=workers,
+            seed=seed,
+            progress=progress,
+            stop=stop,
+            t0=t0,
+            target=target,
+            lns_only=target is not None and phase1_optimal,
         )
         firsts.append(cb.first)
         if cb.best is not None:

@@ -220,6 +220,8 @@ def test_peer_details_and_weights(world):
     assert "Police, front door" in c.get(url("peers", world)).content.decode()
     form = {
         "buffer_minutes": "30",
+        "idle_allowance_minutes": "45",
+        "balance_tolerance_minutes": "0",
         "pair_mix": "5",
         "pair_rotation": "3",
         "workload_balance": "1",
@@ -232,7 +234,12 @@ def test_peer_details_and_weights(world):
     assert c.post(url("weights", world), form).status_code == 302
     conf = world.review.timetable_settings
     assert conf.weights["pair_mix"] == 5 and conf.weights["cases_before_interviews"] == 0 and conf.buffer_minutes == 30
+    assert (conf.idle_allowance_minutes, conf.balance_tolerance_minutes) == (45, 0)
+    problem = build.build_problem(world.review)
+    assert (problem.idle_allowance_minutes, problem.balance_tolerance_minutes) == (45, 0)
+    r = c.post(url("weights", world), {**form, "idle_allowance_minutes": "ten"})
+    assert error_messages(r) == ["Enter the waiting time allowed as a number of minutes"]
     r = c.post(url("weights", world), {**form, "idle_gaps": "-1"})
     assert error_messages(r) == [
-        "The weight for “Few idle gaps in peers' days (15-minute units beyond lunch)” must be 0 or more"
+        "The weight for “Few idle gaps in peers' days (15-minute units beyond lunch and the daily allowance)” must be 0 or more"
     ]

@@ -70,3 +70,17 @@ def test_participant_unavailable_all_week_is_refused():
     with pytest.raises(ProblemError) as e:
         small_problem(participants=(dcs, *problem.participants[1:]))
     assert "Director of Children’s Services is unavailable all week" in e.value.errors[0]
+
+
+def test_idle_allowance_and_balance_tolerance_round_trip_and_are_validated():
+    problem = small_problem(idle_allowance_minutes=45, balance_tolerance_minutes=0)
+    data = problem_to_json(problem)
+    assert data["idle_allowance_minutes"] == 45 and data["balance_tolerance_minutes"] == 0
+    assert problem_from_json(data) == problem
+    bad = {**data, "idle_allowance_minutes": -15, "balance_tolerance_minutes": "an hour"}
+    with pytest.raises(ProblemError) as e:
+        problem_from_json(bad)
+    assert e.value.errors == [
+        "idle_allowance_minutes: must be a whole number, 0 or more",
+        "balance_tolerance_minutes: must be a whole number, 0 or more",
+    ]

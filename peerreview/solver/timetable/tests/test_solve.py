@@ -219,3 +219,64 @@ def test_start_domains_leave_out_starts_that_break_a_hard_rule_on_their_own():
     # Explaining infeasibility needs every start, as availability may be relaxed there.
     every = Model(problem, explain=True)
     assert len(every.model.Proto().variables[every.start["x"].Index()].domain) == 4
+
+
+def _one_peer_waits():
+    """Sam has a 60-minute interview at 14:00 and the team meeting at 16:30: 60 minutes idle."""
+    from peerreview.solver.timetable import Day, Peer, Problem
+
+    peers = (Peer("sam", "Sam Patel", "Council A", "Lead peer"), Peer("ana", "Ana Cole", "Council B", "Manager"))
+    sessions = (
+        Session("team", "Team meeting", "team_meeting", 30, fixed=Fixed(MON, "16:30")),
+        Session("int", "Interview", "interview", 60),
+    )
+    tt = Timetable(
+        (
+            Assignment("team", MON, "16:30", "17:00", ("ana", "sam")),
+            Assignment("int", MON, "14:00", "15:00", ("sam",)),
+        )
+    )
+    return (lambda **kw: Problem(days=(Day(MON),), peers=peers, sessions=sessions, **kw)), tt
+
+
+def test_idle_allowance_and_balance_tolerance_decide_what_is_charged():
+    make, tt = _one_peer_waits()
+    charged = {
+        (idle, tol): (lambda s: (s["idle_gaps"], s["workload_balance"]))(
+            score(make(**{"idle_allowance_minutes": idle, "balance_tolerance_minutes": tol}), tt)[1]
+        )
+        for idle, tol in ((0, 0), (30, 30), (60, 60))
+    }
+    # 60 idle minutes beyond lunch (4 units); Sam has 60 minutes of sessions more than Ana (4 units).
+    assert charged == {(0, 0): (4, 4), (30, 30): (2, 2), (60, 60): (0, 0)}
+    # The defaults allow 30 minutes of waiting a day and a 60-minute difference in session time.
+    assert score(make(), tt)[1]["idle_gaps"] == 2 and score(make(), tt)[1]["workload_balance"] == 0
+    notes = [v.message for v in check(make(), tt, soft=True) if v.rule_code == "idle_gaps"]
+    assert notes == ["Peer Sam Patel has 60 idle minutes on Monday, 30 more than the daily allowance"]
+
+
+def test_solver_charges_by_the_same_allowance_as_the_score():
+    make, _ = _one_peer_waits()
+    for allowance in (0, 60):
+        problem = make(idle_allowance_minutes=allowance, balance_tolerance_minutes=0)
+        result = solve(problem, time_limit=5, workers=1, seed=0)
+        assert result.status == "optimal"
+        assert result.objective == score(problem, result.timetable)[0] == result.bound
+        # The interview ends when the team meeting starts, or anywhere if an hour's wait is allowed.
+        assert result.score_by_rule["idle_gaps"] == 0
+
+
+def test_phase_one_bound_proves_optimality_when_the_heavy_terms_reach_zero():
+    problem = small_problem()
+    result = solve(problem, time_limit=20, workers=1, seed=0)
+    assert result.status == "optimal"
+    assert result.objective == result.bound
+    assert result.score_by_rule["idle_gaps"] == result.score_by_rule["workload_balance"] == 0
+
+
+def test_the_search_stops_as_soon_as_it_meets_the_proven_bound():
+    # With two workers phase 2 runs only search workers (phase 1 proved the bound), so it stops
+    # itself when a timetable meets the bound instead of running to the time limit.
+    result = solve(small_problem(), time_limit=60, workers=2, seed=0)
+    assert result.status == "optimal" and result.objective == result.bound
+    assert result.runtime_seconds < 30
