@@ -736,12 +736,11 @@ def report(request: HttpRequest, review_id: int) -> HttpResponse:
     comments = list(review.report_comments.select_related("author"))
     sections = [
         {
-            "heading": h,
-            "role": build.section_role(h),
-            "text": rep.sections.get(h, ""),
-            "comments": [c for c in comments if c.section == h],
+            "spec": spec,
+            "text": spec.text_in(rep) if spec.editable else "",
+            "comments": [c for c in comments if spec.owns_comment(c)],
         }
-        for h in build.section_headings(review)
+        for spec in build.report_sections(review)
     ]
     agreed = review.findings.filter(status=FindingStatus.AGREED).aggregate(
         n=Count("id"), strengths=Count("id", filter=Q(kind=FindingKind.STRENGTH))
@@ -771,8 +770,7 @@ def report(request: HttpRequest, review_id: int) -> HttpResponse:
 def report_edit(request: HttpRequest, review_id: int) -> HttpResponse:
     review = request.review
     rep = actions.report_for(review)
-    headings = build.editable_headings(review)
-    initial = {f"section_{i}": rep.sections.get(h, "") for i, h in enumerate(headings)}
+    initial = {f"section_{spec.key}": spec.text_in(rep) for spec in build.editable_sections(review)}
     form = ReportForm(review, request.POST or None, initial=initial)
     if rep.is_locked:
         messages.error(request, actions.LOCKED)
