@@ -224,10 +224,10 @@ class ReportForm(GovukForm):
     """A text box for each section of the review type's report that carries the team's wording."""
 
     def __init__(self, review, *args, **kwargs):
-        super().__init__(*args, **kwargs)
         self.specs = editable_sections(review)
-        for spec in self.specs:
-            self.fields[f"section_{spec.key}"] = forms.CharField(
+        # The fields exist before GovukForm's __init__, so they get the GOV.UK classes like any declared field.
+        self.base_fields = {
+            f"section_{spec.key}": forms.CharField(
                 label=spec.heading,
                 required=False,
                 max_length=20000,
@@ -235,6 +235,9 @@ class ReportForm(GovukForm):
                 widget=forms.Textarea(attrs={"rows": 6}),
                 error_messages={"max_length": f"{spec.heading} must be 20,000 characters or fewer"},
             )
+            for spec in self.specs
+        }
+        super().__init__(*args, **kwargs)
 
     def sections(self) -> dict[str, str]:
         return {spec.key: self.cleaned_data[f"section_{spec.key}"] for spec in self.specs}
