@@ -12,14 +12,13 @@ from peerreview.core.roles import Role
 
 from .models import (
     NOTE_MAX_CHARS,
-    Leaning,
-    SourceType,
     Challenge,
     EvidenceSession,
     Finding,
     FindingLink,
     FindingStatus,
     KitSummary,
+    Leaning,
     Note,
     NoteDraft,
     NoteLine,
@@ -27,6 +26,7 @@ from .models import (
     Report,
     ReportComment,
     ReportStatus,
+    SourceType,
     draft_form_key,
 )
 from .triangulation import strength_of

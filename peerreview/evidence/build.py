@@ -154,7 +154,9 @@ def report_data(review, report):
         else:
             paragraphs = _paragraphs(body)
         outline.append(
-            ReportSection(key=spec.key, heading=spec.heading, source=spec.source, paragraphs=paragraphs, kinds=spec.kinds)
+            ReportSection(
+                key=spec.key, heading=spec.heading, source=spec.source, paragraphs=paragraphs, kinds=spec.kinds
+            )
         )
         if spec.source == "written":
             if paragraphs:

@@ -37,7 +37,11 @@ def test_draft_is_saved_and_restored_into_the_form_on_reload(world):
     assert r.status_code == 200 and r.json()["saved"] is True
     assert len(r.json()["at"]) == 5  # "10:42"
     draft = NoteDraft.objects.get(review=world.review, user=world.members[Role.PEER])
-    assert (draft.text, draft.line_ids, draft.leaning) == ("Managers said the front door is", [ev["lines"][1].pk], "strength")
+    assert (draft.text, draft.line_ids, draft.leaning) == (
+        "Managers said the front door is",
+        [ev["lines"][1].pk],
+        "strength",
+    )
     assert draft.session == ev["session"]
     # Saving again updates the same draft: one per person per capture form.
     c.post(_url(world, "draft_save"), _draft(world, text="Managers said the front door is calm"), **JSON)

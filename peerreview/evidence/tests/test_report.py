@@ -121,9 +121,7 @@ def test_host_comments_then_lead_signs_off_and_the_report_is_locked(world):
     r = lead.post(_url(world, "report_edit"), {"section_introduction": "Changed"}, follow=True)
     assert "signed off and locked" in r.content.decode()
     assert actions.report_for(world.review).sections.get("introduction", "") == ""
-    r = sponsor.post(
-        _url(world, "report_comment"), {"section": "introduction", "text": "Late"}, follow=True
-    )
+    r = sponsor.post(_url(world, "report_comment"), {"section": "introduction", "text": "Late"}, follow=True)
     assert "signed off and locked" in r.content.decode()
     ev = world.extra["evidence"]
     r = lead.post(

@@ -24,6 +24,7 @@ def test_large_review_builds_a_presentation(large):
 
 def test_large_review_builds_a_word_report(large):
     doc = Document(BytesIO(build_report_docx(*large)))
+
     # Reading p.style for every paragraph is slow in python-docx, so query the XML once.
     def texts(level):
         style_id = doc.styles[f"Heading {level}"].style_id
