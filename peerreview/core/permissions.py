@@ -154,6 +154,9 @@ PERMISSIONS: dict[str, Rule] = {
     "evidence:report_sign_off": review(LEAD, confidential=True),
     "evidence:generate": review(PCM, LEAD, confidential=True),
     "evidence:output_download": review(EVIDENCE, HOST, confidential=True),
+    # Evidence note drafts: autosave while typing (peerreview/evidence). Only people who write notes.
+    "evidence:draft_save": review(EVIDENCE, confidential=True),
+    "evidence:draft_discard": review(EVIDENCE, confidential=True),
 }
 
 __all__ = ["EVERYONE", "EVIDENCE", "HOST", "PERMISSIONS", "TEAM", "Rule", "review"]

@@ -3,7 +3,7 @@
 import datetime
 import hashlib
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -18,12 +18,16 @@ from .models import (
     FindingLink,
     FindingStatus,
     KitSummary,
+    Leaning,
     Note,
+    NoteDraft,
     NoteLine,
     Output,
     Report,
     ReportComment,
     ReportStatus,
+    SourceType,
+    draft_form_key,
 )
 from .triangulation import strength_of
 
@@ -124,8 +128,85 @@ def add_note(
         author=by,
     )
     _tag(note, lines)
-    audit.record("evidence.note_added", by=by, review=review, obj=note)
+    # The author's draft for this form has become the note.
+    from_draft = NoteDraft.objects.filter(review=review, user=by, form_key=draft_form_key(session)).delete()[0] > 0
+    audit.record("evidence.note_added", by=by, review=review, obj=note, from_draft=from_draft)
     return note
+
+
+def draft_for(review, user, session: EvidenceSession | None) -> NoteDraft | None:
+    return NoteDraft.objects.filter(review=review, user=user, form_key=draft_form_key(session)).first()
+
+
+@transaction.atomic
+def save_draft(
+    review,
+    *,
+    by,
+    session: EvidenceSession | None,
+    text: str,
+    line_ids=(),
+    source_type: str = "",
+    leaning: str = "",
+    staff_groups: str = "",
+    source_ref: str = "",
+    day: datetime.date | None = None,
+) -> NoteDraft | None:
+    """Keep the note someone is typing as their private draft; an empty note removes the draft.
+
+    Deliberately no audit row: the capture page calls this every few seconds while a peer types and whenever
+    a field loses focus, so one row per autosave would put hundreds of rows per interview into the append-only
+    trail and bury the events that matter. A draft is the author's own working copy: no one else can see it,
+    it is not evidence, and it changes nothing anyone else relies on. Turning a draft into a note
+    (`evidence.note_added`) and discarding one (`evidence.draft_discarded`) are audited.
+    """
+    if session is not None and session.review_id != review.pk:
+        raise EvidenceError("Choose a session from this review")
+    text = (text or "").strip()
+    if len(text) > NOTE_MAX_CHARS:
+        raise EvidenceError(f"The note must be {NOTE_MAX_CHARS:,} characters or fewer")
+    if len(staff_groups) > 200 or len(source_ref) > 200:
+        raise EvidenceError("The staff groups and the reference must be 200 characters or fewer")
+    try:
+        ids = sorted({int(i) for i in line_ids})
+    except (TypeError, ValueError):
+        raise EvidenceError("Choose lines of enquiry from this review") from None
+    if ids and review.lines.filter(pk__in=ids).count() != len(ids):
+        raise EvidenceError("Choose lines of enquiry from this review")
+    if source_type not in ("", *SourceType.values) or leaning not in ("", *Leaning.values):
+        raise EvidenceError("Choose the source and the leaning from the lists")
+    key = draft_form_key(session)
+    if not text:
+        NoteDraft.objects.filter(review=review, user=by, form_key=key).delete()
+        return None
+    fields = {
+        "session": session,
+        "text": text,
+        "line_ids": ids,
+        "source_type": source_type,
+        "leaning": leaning,
+        "staff_groups": staff_groups.strip(),
+        "source_ref": source_ref.strip(),
+        "day": day,
+        "updated": timezone.now(),
+    }
+    try:
+        with transaction.atomic():
+            draft, _ = NoteDraft.objects.update_or_create(review=review, user=by, form_key=key, defaults=fields)
+    except IntegrityError:  # the same person's other tab created it at the same moment: update that one
+        NoteDraft.objects.filter(review=review, user=by, form_key=key).update(**fields)
+        draft = NoteDraft.objects.get(review=review, user=by, form_key=key)
+    return draft
+
+
+@transaction.atomic
+def discard_draft(review, *, by, session: EvidenceSession | None) -> bool:
+    draft = draft_for(review, by, session)
+    if draft is None:
+        return False
+    audit.record("evidence.draft_discarded", by=by, review=review, obj=draft, summary=draft.form_key)
+    draft.delete()
+    return True
 
 
 @transaction.atomic

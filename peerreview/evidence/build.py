@@ -1,5 +1,7 @@
 """Assemble the exports package's plain inputs from the database: agreed findings, counts, wording and team."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count
 
 from peerreview.core.roles import TEAM, Role
@@ -7,10 +9,48 @@ from peerreview.core.roles import TEAM, Role
 from .models import FindingStatus, NoteLine, SourceType
 from .triangulation import strengths
 
-GENERATED = ("finding", "recommendation")  # headings filled from the findings, not from free text
+# What each kind of section holds, for the report page and the wording form.
+SOURCE_LABELS = {
+    "context": "Who, what and when, from the review, then your wording.",
+    "scope": "The council's question and the key lines of enquiry, with your wording.",
+    "methodology": "Your wording, then the evidence counts and charts.",
+    "findings": "Made from the agreed findings, by line of enquiry.",
+    "recommendations": "Every agreed recommendation, numbered.",
+    "next_steps": "Your next steps, one on each line.",
+    "team": "The peer team, from the review's people.",
+    "written": "Your wording only.",
+}
+DEFAULT_HINTS = {
+    "next_steps": "One step on each line.",
+}
+WRITTEN_BY_DEFAULT = {"context", "scope", "methodology", "next_steps", "written"}
 
 
-def section_role(heading: str) -> str:
+@dataclass(frozen=True)
+class ReportSectionSpec:
+    """One section of the written report as the review type declares it (`report.sections[]`)."""
+
+    key: str
+    heading: str
+    source: str
+    editable: bool
+    hint: str = ""
+    kinds: tuple[str, ...] = ("strength", "area", "recommendation")
+
+    @property
+    def description(self) -> str:
+        return SOURCE_LABELS[self.source]
+
+    def text_in(self, report) -> str:
+        # Wording saved before sections had keys was stored under the heading.
+        return report.sections.get(self.key) or report.sections.get(self.heading, "")
+
+    def owns_comment(self, comment) -> bool:
+        return comment.section in (self.key, self.heading)
+
+
+def _legacy_source(heading: str) -> str:
+    """Review type versions saved before sections had sources listed headings only: infer the source."""
     h = heading.lower()
     if "introduction" in h or "context" in h:
         return "context"
@@ -20,17 +60,42 @@ def section_role(heading: str) -> str:
         return "methodology"
     if "next step" in h:
         return "next_steps"
-    if any(word in h for word in GENERATED):
-        return "generated"
-    return "extra"
+    if "recommendation" in h:
+        return "recommendations"
+    if "finding" in h:
+        return "findings"
+    return "written"
 
 
-def section_headings(review) -> list[str]:
-    return list((review.review_type.config.get("report") or {}).get("sections") or [])
+def report_sections(review) -> list[ReportSectionSpec]:
+    """The review type's report outline, in order. Handles review type versions saved with plain headings."""
+    raw = (review.review_type.config.get("report") or {}).get("sections") or []
+    specs = []
+    for item in raw:
+        if isinstance(item, str):  # an older review type version: the heading is also the key
+            source = _legacy_source(item)
+            specs.append(
+                ReportSectionSpec(item, item, source, source in WRITTEN_BY_DEFAULT, DEFAULT_HINTS.get(source, ""))
+            )
+            continue
+        source = item["source"]
+        specs.append(
+            ReportSectionSpec(
+                key=item["key"],
+                heading=item["heading"],
+                source=source,
+                editable=item.get("editable", source in WRITTEN_BY_DEFAULT),
+                hint=item.get("hint") or DEFAULT_HINTS.get(source, ""),
+                kinds=tuple(item.get("kinds") or ("strength", "area", "recommendation")),
+            )
+        )
+    if raw and all(isinstance(item, str) for item in raw) and not any(s.source == "team" for s in specs):
+        specs.append(ReportSectionSpec("Appendix: the peer team", "Appendix: the peer team", "team", False))
+    return specs
 
 
-def editable_headings(review) -> list[str]:
-    return [h for h in section_headings(review) if section_role(h) != "generated"]
+def editable_sections(review) -> list[ReportSectionSpec]:
+    return [s for s in report_sections(review) if s.editable]
 
 
 def line_titles(lines) -> dict[int, str]:
@@ -60,7 +125,7 @@ def _paragraphs(text: str) -> tuple[str, ...]:
 
 def report_data(review, report):
     # The exports package pulls in python-pptx, python-docx and reportlab: import it only when needed.
-    from peerreview.exports import EvidenceCounts, LineOfEnquiry, ReportData, Section, TeamMember
+    from peerreview.exports import EvidenceCounts, LineOfEnquiry, ReportData, ReportSection, Section, TeamMember
     from peerreview.exports import Finding as ExportFinding
 
     lines = list(review.lines.all())
@@ -79,15 +144,25 @@ def report_data(review, report):
         )
         for f in agreed
     )
-    text = {"context": "", "scope": "", "methodology": "", "next_steps": ""}
-    extras = []
-    for heading in section_headings(review):
-        role = section_role(heading)
-        body = report.sections.get(heading, "")
-        if role in text:
-            text[role] = body
-        elif role == "extra" and body:
-            extras.append(Section(heading=heading, paragraphs=_paragraphs(body)))
+    # The report's outline from the review type, each section with the team's wording. The presentation
+    # takes the same wording through the older fields (context, scope, methodology, next steps, extra sections).
+    outline, text, extras = [], {}, []
+    for spec in report_sections(review):
+        body = spec.text_in(report) if spec.editable else ""
+        if spec.source == "next_steps":
+            paragraphs = tuple(s.strip() for s in body.splitlines() if s.strip())
+        else:
+            paragraphs = _paragraphs(body)
+        outline.append(
+            ReportSection(
+                key=spec.key, heading=spec.heading, source=spec.source, paragraphs=paragraphs, kinds=spec.kinds
+            )
+        )
+        if spec.source == "written":
+            if paragraphs:
+                extras.append(Section(heading=spec.heading, paragraphs=paragraphs))
+        else:
+            text.setdefault(spec.source, body)
     members = review.memberships.active().filter(role__in=TEAM).select_related("user__organisation")
     order = [Role.LEAD, Role.PEER, Role.OBSERVER, Role.CASE_AUDITOR, Role.PCM]
     team = tuple(
@@ -109,22 +184,26 @@ def report_data(review, report):
         review_type_name=review.review_type.name,
         dates_text=dates_text,
         feedback_date=dates["feedback"].date if "feedback" in dates else None,
-        scope_text=text["scope"],
+        scope_text=text.get("scope", ""),
         purpose_question=review.purpose,
         lines_of_enquiry=tuple(
             LineOfEnquiry(code=short[line.code], title=titles[line.pk], question=line.question) for line in lines
         ),
         findings=findings,
-        context_paragraphs=_paragraphs(text["context"]),
-        methodology_text=text["methodology"],
+        context_paragraphs=_paragraphs(text.get("context", "")),
+        methodology_text=text.get("methodology", ""),
         team=team,
-        next_steps=tuple(s.strip() for s in text["next_steps"].splitlines() if s.strip()),
+        next_steps=tuple(s.strip() for s in text.get("next_steps", "").splitlines() if s.strip()),
         sections=tuple(extras),
+        report_sections=tuple(outline),
         status="final" if report.is_locked else "draft",
         version=str(review.outputs.count() + 1),
     )
     matrix = {short.get(code, code): row for code, row in evidence_matrix(review).items()}
-    return data, EvidenceCounts.from_findings(matrix, findings)
+    counts = EvidenceCounts.from_findings(
+        matrix, findings, notes=review.notes.count(), sessions=review.evidence_sessions.count()
+    )
+    return data, counts
 
 
 def flag_key(field: str, flag) -> str:

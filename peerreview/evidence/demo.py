@@ -469,13 +469,16 @@ def extend(review, users) -> None:
         review,
         by=users["pcm"],
         sections={
-            "Introduction and context": "Borsetshire County Council asked the LGA for a remote peer diagnostic of its "
+            "introduction": "Borsetshire County Council asked the LGA for a remote peer diagnostic of its "
             "front door and its response to neglect.\n\nThe team met staff, partners, young people and leaders over "
             "five days and read the council's documents and data.",
-            "Scope and key lines of enquiry": "The diagnostic looked at six key lines of enquiry agreed with the "
-            "director of children's services.",
-            "How we did the diagnostic": "Peers held interviews and focus groups, looked at cases with social workers "
+            "scope": "The diagnostic looked at six key lines of enquiry agreed with the director of children's "
+            "services.",
+            "method": "Peers held interviews and focus groups, looked at cases with social workers "
             "and observed practice. Every finding rests on several kinds of evidence.",
-            "Next steps": "The council will prepare an action plan.\nThe LGA will offer follow-up support on neglect.",
+            "case_review": "Two case auditors looked at 12 case records two weeks before the delivery week. Most "
+            "showed timely visits and clear plans; three showed drift in neglect cases, where chronologies were not "
+            "kept up to date.",
+            "next_steps": "The council will prepare an action plan.\nThe LGA will offer follow-up support on neglect.",
         },
     )

@@ -5,7 +5,7 @@ from peerreview.core.forms import GovukForm
 from peerreview.core.roles import Role
 from peerreview.reviews.forms import date_field
 
-from .build import editable_headings, line_titles, section_headings
+from .build import editable_sections, line_titles, report_sections
 from .models import NOTE_MAX_CHARS, SOURCE_FOR_SESSION_KIND, FindingKind, Leaning, Note, SourceType
 
 LINES_ERRORS = {
@@ -221,24 +221,26 @@ class KitForm(GovukForm):
 
 
 class ReportForm(GovukForm):
+    """A text box for each section of the review type's report that carries the team's wording."""
+
     def __init__(self, review, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.headings = editable_headings(review)
-        for i, heading in enumerate(self.headings):
-            hint = (
-                "One step on each line." if "next step" in heading.lower() else "Leave a blank line between paragraphs."
-            )
-            self.fields[f"section_{i}"] = forms.CharField(
-                label=heading,
+        self.specs = editable_sections(review)
+        # The fields exist before GovukForm's __init__, so they get the GOV.UK classes like any declared field.
+        self.base_fields = {
+            f"section_{spec.key}": forms.CharField(
+                label=spec.heading,
                 required=False,
                 max_length=20000,
-                help_text=hint,
+                help_text=spec.hint or "Leave a blank line between paragraphs.",
                 widget=forms.Textarea(attrs={"rows": 6}),
-                error_messages={"max_length": "The section must be 20,000 characters or fewer"},
+                error_messages={"max_length": f"{spec.heading} must be 20,000 characters or fewer"},
             )
+            for spec in self.specs
+        }
+        super().__init__(*args, **kwargs)
 
     def sections(self) -> dict[str, str]:
-        return {h: self.cleaned_data[f"section_{i}"] for i, h in enumerate(self.headings)}
+        return {spec.key: self.cleaned_data[f"section_{spec.key}"] for spec in self.specs}
 
 
 class CommentForm(GovukForm):
@@ -258,7 +260,8 @@ class CommentForm(GovukForm):
 
     def __init__(self, review, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["section"].choices = [("", "Choose a section")] + [(h, h) for h in section_headings(review)]
+        choices = [(spec.key, spec.heading) for spec in report_sections(review)]
+        self.fields["section"].choices = [("", "Choose a section"), *choices]
 
 
 class SearchForm(GovukForm):

@@ -279,3 +279,34 @@ class Output(models.Model):
     def filename(self) -> str:
         stem = "feedback-presentation" if self.kind == "pptx" else "report"
         return f"{stem}-v{self.version}{'-draft' if self.status == 'draft' else ''}.{self.kind}"
+
+
+class NoteDraft(models.Model):
+    """A note someone is still typing, autosaved to the server so a lost device or a dropped connection loses
+    nothing. One per person per capture form (a session, or the document form). Private to its author: it is
+    not evidence, never counted or searched, and is deleted when the note is saved or the review is purged."""
+
+    review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(EvidenceSession, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    form_key = models.CharField(max_length=40)  # "session-<id>" or "document": which capture form it belongs to
+    text = models.TextField(blank=True)
+    line_ids = models.JSONField(default=list)
+    source_type = models.CharField(max_length=20, choices=SourceType.choices, blank=True)
+    leaning = models.CharField(max_length=10, choices=Leaning.choices, blank=True)
+    staff_groups = models.CharField(max_length=200, blank=True)
+    source_ref = models.CharField(max_length=200, blank=True)
+    day = models.DateField(null=True, blank=True)
+    updated = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "user", "form_key"], name="one_note_draft_per_user_and_form")
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft note by {self.user_id} in {self.form_key}"
+
+
+def draft_form_key(session: EvidenceSession | None) -> str:
+    return f"session-{session.pk}" if session is not None else "document"

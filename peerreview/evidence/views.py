@@ -3,7 +3,7 @@ import datetime
 from django.contrib import messages
 from django.db import connection
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +39,7 @@ from .models import (
     Output,
     OutputKind,
     SourceType,
+    draft_form_key,
 )
 from .triangulation import Strength, rule_for, strength_of, strengths
 
@@ -97,10 +98,40 @@ def _save_note(request, review, form, session=None):
     )
 
 
+def _draft_context(request, review, sess, form) -> dict:
+    """What the capture form needs for its server draft: where to save it and the draft to restore."""
+    draft = actions.draft_for(review, request.user, sess)
+    draft_at = ""
+    if draft is not None:
+        local = timezone.localtime(draft.updated)
+        draft_at = f"{local:%H:%M}" if local.date() == timezone.localdate() else f"{local:%H:%M} on {local:%-d %B}"
+    return {
+        "form": form,
+        "draft": draft,
+        "draft_at": draft_at,
+        "draft_session": sess.pk if sess else "",
+        "draft_key": f"{request.user.pk}:{review.pk}-{draft_form_key(sess)}",
+    }
+
+
+def _draft_initial(review, user, sess) -> dict:
+    draft = actions.draft_for(review, user, sess)
+    if draft is None:
+        return {}
+    initial = {"text": draft.text, "lines": draft.line_ids, "staff_groups": draft.staff_groups}
+    for name in ("source_type", "leaning", "source_ref", "day"):
+        if getattr(draft, name):
+            initial[name] = getattr(draft, name)
+    return initial
+
+
 def session(request: HttpRequest, review_id: int, session_id: int) -> HttpResponse:
     review = request.review
     sess = get_object_or_404(EvidenceSession, pk=session_id, review=review)
-    form = NoteForm(review, request.POST or None, session=sess)
+    if request.method == "POST":
+        form = NoteForm(review, request.POST, session=sess)
+    else:
+        form = NoteForm(review, session=sess, initial=_draft_initial(review, request.user, sess))
     wants_json = request.headers.get("Accept", "").startswith("application/json")
     if request.method == "POST":
         if form.is_valid():
@@ -120,13 +151,16 @@ def session(request: HttpRequest, review_id: int, session_id: int) -> HttpRespon
     return render(
         request,
         "evidence/session.html",
-        {"session": sess, "form": form, "notes": notes, "draft_key": f"{review.pk}-session-{sess.pk}"},
+        {"session": sess, "notes": notes, **_draft_context(request, review, sess, form)},
     )
 
 
 def note_new(request: HttpRequest, review_id: int) -> HttpResponse:
     review = request.review
-    form = NoteForm(review, request.POST or None)
+    if request.method == "POST":
+        form = NoteForm(review, request.POST)
+    else:
+        form = NoteForm(review, initial=_draft_initial(review, request.user, None))
     if request.method == "POST" and form.is_valid():
         try:
             _save_note(request, review, form)
@@ -135,7 +169,75 @@ def note_new(request: HttpRequest, review_id: int) -> HttpResponse:
         else:
             messages.success(request, "Note saved")
             return redirect("evidence:note_new", review_id=review.pk)
-    return render(request, "evidence/note_new.html", {"form": form, "draft_key": f"{review.pk}-no-session"})
+    return render(request, "evidence/note_new.html", _draft_context(request, review, None, form))
+
+
+def _draft_session(request) -> EvidenceSession | None:
+    """The session a draft belongs to; blank for the document form. Another review's session is a 404."""
+    session_id = request.POST.get("draft_session", "")
+    if not session_id:
+        return None
+    if not session_id.isdigit():
+        raise Http404
+    return get_object_or_404(EvidenceSession, pk=int(session_id), review=request.review)
+
+
+def _capture_url(review, sess) -> str:
+    if sess is None:
+        return reverse("evidence:note_new", kwargs={"review_id": review.pk})
+    return reverse("evidence:session", kwargs={"review_id": review.pk, "session_id": sess.pk})
+
+
+@require_POST
+def draft_save(request: HttpRequest, review_id: int) -> HttpResponse:
+    """Autosave from the capture page's script (JSON). A plain post saves the draft and goes back to the form."""
+    review = request.review
+    sess = _draft_session(request)
+    post = request.POST
+    try:
+        day = datetime.date.fromisoformat(post.get("day", "")) if post.get("day") else None
+    except ValueError:
+        day = None  # a half-typed date is not worth refusing the draft for
+    try:
+        draft = actions.save_draft(
+            review,
+            by=request.user,
+            session=sess,
+            text=post.get("text", ""),
+            line_ids=post.getlist("lines"),
+            source_type=post.get("source_type", ""),
+            leaning=post.get("leaning", ""),
+            staff_groups=post.get("staff_groups", ""),
+            source_ref=post.get("source_ref", ""),
+            day=day,
+        )
+    except actions.EvidenceError as exc:
+        if _wants_json(request):
+            return JsonResponse({"saved": False, "errors": [str(exc)]}, status=400)
+        messages.error(request, f"Not saved as a draft: {exc}")
+        return redirect(_capture_url(review, sess))
+    if _wants_json(request):
+        if draft is None:
+            return JsonResponse({"saved": True, "empty": True})
+        local = timezone.localtime(draft.updated)
+        return JsonResponse({"saved": True, "at": f"{local:%H:%M}", "updated": draft.updated.isoformat()})
+    messages.success(request, "Draft saved")
+    return redirect(_capture_url(review, sess))
+
+
+@require_POST
+def draft_discard(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = request.review
+    sess = _draft_session(request)
+    actions.discard_draft(review, by=request.user, session=sess)
+    messages.success(request, "Draft discarded")  # shown after the script reloads the page, too
+    if _wants_json(request):
+        return JsonResponse({"discarded": True})
+    return redirect(_capture_url(review, sess))
+
+
+def _wants_json(request) -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
 
 
 def _own_note(request, note_id) -> Note:
@@ -634,12 +736,11 @@ def report(request: HttpRequest, review_id: int) -> HttpResponse:
     comments = list(review.report_comments.select_related("author"))
     sections = [
         {
-            "heading": h,
-            "role": build.section_role(h),
-            "text": rep.sections.get(h, ""),
-            "comments": [c for c in comments if c.section == h],
+            "spec": spec,
+            "text": spec.text_in(rep) if spec.editable else "",
+            "comments": [c for c in comments if spec.owns_comment(c)],
         }
-        for h in build.section_headings(review)
+        for spec in build.report_sections(review)
     ]
     agreed = review.findings.filter(status=FindingStatus.AGREED).aggregate(
         n=Count("id"), strengths=Count("id", filter=Q(kind=FindingKind.STRENGTH))
@@ -669,8 +770,7 @@ def report(request: HttpRequest, review_id: int) -> HttpResponse:
 def report_edit(request: HttpRequest, review_id: int) -> HttpResponse:
     review = request.review
     rep = actions.report_for(review)
-    headings = build.editable_headings(review)
-    initial = {f"section_{i}": rep.sections.get(h, "") for i, h in enumerate(headings)}
+    initial = {f"section_{spec.key}": spec.text_in(rep) for spec in build.editable_sections(review)}
     form = ReportForm(review, request.POST or None, initial=initial)
     if rep.is_locked:
         messages.error(request, actions.LOCKED)

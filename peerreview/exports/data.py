@@ -5,7 +5,7 @@ The Django side (``reviews/``) assembles these from the database; the builders n
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Literal
 
@@ -62,6 +62,53 @@ class Section:
     paragraphs: tuple[str, ...] = ()
 
 
+# Where a section of the written report takes its content from (a review type's `report.sections[].source`).
+SectionSource = Literal[
+    "context", "scope", "methodology", "findings", "recommendations", "next_steps", "team", "written"
+]
+SECTION_SOURCES: tuple[str, ...] = (
+    "context",  # who, what and when, from the review, then the team's own wording
+    "scope",  # the council's question, the scope wording and the key lines of enquiry
+    "methodology",  # the team's wording, evidence counts by line of enquiry, and both charts
+    "findings",  # per line of enquiry: strengths, areas for consideration, recommendations (`kinds`)
+    "recommendations",  # every recommendation, numbered
+    "next_steps",  # the team's next steps, one a line
+    "team",  # the peer team as a table
+    "written",  # only the team's own wording
+)
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """One section of the written report, in the review type's order, with the team's wording (if any)."""
+
+    key: str
+    heading: str
+    source: SectionSource
+    paragraphs: tuple[str, ...] = ()
+    kinds: tuple[FindingKind, ...] = FINDING_KINDS  # for `findings`: which kinds, in this order
+
+    def __post_init__(self) -> None:
+        if not self.key.strip() or not self.heading.strip():
+            raise ExportError("A report section needs a key and a heading")
+        if self.source not in SECTION_SOURCES:
+            raise ExportError(f"Unknown report section source {self.source!r}")
+        if not self.kinds or any(k not in FINDING_KINDS for k in self.kinds):
+            raise ExportError(f"Report section {self.heading!r} has unknown finding kinds")
+
+
+# The outline when the caller gives none: the LGA report skeleton the builders always produced.
+DEFAULT_REPORT_SECTIONS: tuple[ReportSection, ...] = (
+    ReportSection("context", "Introduction and context", "context"),
+    ReportSection("scope", "Scope and key lines of enquiry", "scope"),
+    ReportSection("methodology", "Methodology", "methodology"),
+    ReportSection("findings", "Findings by line of enquiry", "findings"),
+    ReportSection("recommendations", "Summary of recommendations", "recommendations"),
+    ReportSection("next_steps", "Next steps", "next_steps"),
+    ReportSection("team", "Appendix: the peer team", "team"),
+)
+
+
 @dataclass(frozen=True)
 class ReportData:
     review_title: str
@@ -78,6 +125,8 @@ class ReportData:
     team: tuple[TeamMember, ...] = ()
     next_steps: tuple[str, ...] = ()
     sections: tuple[Section, ...] = ()
+    # The written report's outline, in order; empty means DEFAULT_REPORT_SECTIONS plus `sections` after methodology.
+    report_sections: tuple[ReportSection, ...] = ()
     status: Literal["draft", "final"] = "draft"
     version: str = "1"
     author: str = "Local Government Association"
@@ -94,6 +143,25 @@ class ReportData:
         for finding in self.findings:
             if finding.line_of_enquiry_code and finding.line_of_enquiry_code not in known:
                 raise ExportError(f"Finding {finding.title!r} refers to unknown line of enquiry")
+        keys = [s.key for s in self.report_sections]
+        if len(keys) != len(set(keys)):
+            raise ExportError("Report section keys must be unique")
+
+    def outline(self) -> tuple[ReportSection, ...]:
+        """The sections of the written report, in order."""
+        if self.report_sections:
+            return self.report_sections
+        wording = {
+            "context": self.context_paragraphs,
+            "scope": (self.scope_text,) if self.scope_text else (),
+            "methodology": (self.methodology_text,) if self.methodology_text else (),
+            "next_steps": self.next_steps,
+        }
+        default = tuple(replace(s, paragraphs=wording.get(s.source, ())) for s in DEFAULT_REPORT_SECTIONS)
+        extras = tuple(
+            ReportSection(f"extra-{i}", s.heading, "written", s.paragraphs) for i, s in enumerate(self.sections, 1)
+        )
+        return default[:3] + extras + default[3:]
 
     @property
     def is_draft(self) -> bool:
@@ -116,6 +184,9 @@ class EvidenceCounts:
     matrix: dict[str, dict[str, int]] = field(default_factory=dict)
     # finding kind -> number of findings
     findings_by_kind: dict[str, int] = field(default_factory=dict)
+    # evidence notes and sessions in the review (a note tagged to two lines counts once here, twice in `matrix`)
+    notes: int = 0
+    sessions: int = 0
 
     def __post_init__(self) -> None:
         for row in self.matrix.values():
@@ -136,9 +207,11 @@ class EvidenceCounts:
         return list(seen)
 
     @classmethod
-    def from_findings(cls, matrix: dict[str, dict[str, int]], findings: tuple[Finding, ...]) -> EvidenceCounts:
+    def from_findings(
+        cls, matrix: dict[str, dict[str, int]], findings: tuple[Finding, ...], *, notes: int = 0, sessions: int = 0
+    ) -> EvidenceCounts:
         by_kind = {kind: sum(1 for f in findings if f.kind == kind) for kind in FINDING_KINDS}
-        return cls(matrix=matrix, findings_by_kind=by_kind)
+        return cls(matrix=matrix, findings_by_kind=by_kind, notes=notes, sessions=sessions)
 
 
 @dataclass(frozen=True)

@@ -200,4 +200,9 @@ def scan_report(data: ReportData) -> list[tuple[str, Flag]]:
     for section in data.sections:
         fields.append((f"Section ‘{section.heading}’ heading", section.heading))
         fields += [(f"Section ‘{section.heading}’ paragraph {i}", p) for i, p in enumerate(section.paragraphs, 1)]
+    seen = {text for _, text in fields}
+    for rs in data.report_sections:  # the report's own wording, where it is not one of the fields above
+        fields += [
+            (f"Section ‘{rs.heading}’ paragraph {i}", p) for i, p in enumerate(rs.paragraphs, 1) if p not in seen
+        ]
     return [(location, flag) for location, text in fields if text for flag in find_identifiers(text, allow=allow)]

@@ -25,14 +25,14 @@ from reportlab.platypus import Image, ListFlowable, ListItem, PageBreak, Paragra
 from reportlab.platypus import TableStyle as RLTableStyle
 
 from . import charts
-from ._text import DRAFT_MARK, evidence_sentence, subtitle_lines
-from .data import FINDING_KIND_LABELS, FINDING_KINDS, EvidenceCounts, ReportData
+from ._text import DRAFT_MARK, british_date, evidence_sentence, plural, subtitle_lines
+from .data import FINDING_KIND_LABELS, SECTION_SOURCES, EvidenceCounts, ReportData, ReportSection
 from .errors import ExportError
 
 
 @dataclass(frozen=True)
 class Block:
-    kind: Literal["h1", "h2", "p", "bullet", "number", "finding", "chart", "table", "small"]
+    kind: Literal["h1", "h2", "h3", "p", "bullet", "number", "finding", "chart", "table", "small"]
     text: str = ""
     detail: str = ""
     chart: charts.Chart | None = None
@@ -40,62 +40,121 @@ class Block:
 
 
 def report_outline(data: ReportData, counts: EvidenceCounts) -> list[Block]:
+    """Every section of the review type's outline, in its order, each filled from its source."""
     b: list[Block] = []
-    b.append(Block("h1", "Introduction and context"))
-    b += [Block("p", p) for p in data.context_paragraphs] or [Block("p", "Context to be added.")]
+    for section in data.outline():
+        b.append(Block("h1", section.heading))
+        b += _SOURCES[section.source](data, counts, section)
+    return b
 
-    b.append(Block("h1", "Scope and key lines of enquiry"))
+
+def _wording(section: ReportSection) -> list[Block]:
+    return [Block("p", p) for p in section.paragraphs]
+
+
+def _context(data: ReportData, counts: EvidenceCounts, section: ReportSection) -> list[Block]:
+    what = f"{data.review_type_name} of {data.council_name}" if data.council_name else data.review_type_name
+    opening = f"This report sets out what the peer team found in the {what}, held {data.dates_text}."
+    if data.feedback_date:
+        opening += f" The team gave its feedback to the council on {british_date(data.feedback_date)}."
+    return [Block("p", opening), *_wording(section)]
+
+
+def _scope(data: ReportData, counts: EvidenceCounts, section: ReportSection) -> list[Block]:
+    b: list[Block] = []
     if data.purpose_question:
         b.append(Block("p", f"The council asked the peer team: {data.purpose_question}"))
-    if data.scope_text:
-        b.append(Block("p", data.scope_text))
+    b += _wording(section)
     if data.lines_of_enquiry:
         b.append(Block("p", "The key lines of enquiry were:"))
-        for loe in data.lines_of_enquiry:
-            b.append(Block("bullet", f"{loe.code}: {loe.title}", loe.question))
+        b += [Block("bullet", f"{loe.code}: {loe.title}", loe.question) for loe in data.lines_of_enquiry]
+    return b or [Block("p", "The scope is to be added.")]
 
-    b.append(Block("h1", "Methodology"))
-    b.append(Block("p", data.methodology_text or "Methodology to be added."))
+
+def _methodology(data: ReportData, counts: EvidenceCounts, section: ReportSection) -> list[Block]:
+    b = _wording(section)
+    if counts.notes:
+        where = f" in {plural(counts.sessions, 'session')}" if counts.sessions else ""
+        kinds = len(counts.source_types())
+        b.append(
+            Block(
+                "p",
+                f"The team recorded {plural(counts.notes, 'evidence note')}{where}, "
+                f"from {plural(kinds, 'kind')} of source.",
+            )
+        )
+    if data.lines_of_enquiry:
+        rows = [("Line of enquiry", "Evidence notes", "Kinds of source")]
+        rows += [
+            (f"{loe.code}: {loe.title}", str(counts.total_for(loe.code)), str(counts.source_types_for(loe.code)))
+            for loe in data.lines_of_enquiry
+        ]
+        b.append(Block("table", rows=tuple(rows)))
     b.append(Block("chart", chart=charts.evidence_chart(counts, data.lines_of_enquiry)))
     b.append(Block("chart", chart=charts.findings_chart(counts)))
+    return b
 
-    for section in data.sections:
-        b.append(Block("h1", section.heading))
-        b += [Block("p", p) for p in section.paragraphs]
 
+def _findings(data: ReportData, counts: EvidenceCounts, section: ReportSection) -> list[Block]:
+    b = _wording(section)
     groups = [(f"{loe.code}: {loe.title}", loe.code, loe.question) for loe in data.lines_of_enquiry]
-    if any(not f.line_of_enquiry_code for f in data.findings):
+    if any(not f.line_of_enquiry_code and f.kind in section.kinds for f in data.findings):
         groups.append(("Findings across the service", "", ""))
     for heading, code, question in groups:
-        b.append(Block("h1", heading))
+        b.append(Block("h2", heading))
         if question:
             b.append(Block("p", question))
         if code:
             b.append(Block("small", evidence_sentence(counts.total_for(code), counts.source_types_for(code))))
-        for kind in FINDING_KINDS:
-            b.append(Block("h2", FINDING_KIND_LABELS[kind]))
+        for kind in section.kinds:
+            b.append(Block("h3", FINDING_KIND_LABELS[kind]))
             findings = data.findings_for(code, kind) if code else data.general_findings(kind)
             if not findings:
                 b.append(Block("p", "None identified."))
             for f in findings:
                 b.append(Block("finding", f.title, f.detail))
                 b.append(Block("small", evidence_sentence(f.evidence_count, f.source_types_count)))
+    return b
 
-    b.append(Block("h1", "Summary of recommendations"))
+
+def _recommendations(data: ReportData, counts: EvidenceCounts, section: ReportSection) -> list[Block]:
+    b = _wording(section)
     recs = data.recommendations()
     if not recs:
         b.append(Block("p", "The peer team made no recommendations."))
     for f in recs:
         prefix = f"{f.line_of_enquiry_code}: " if f.line_of_enquiry_code else ""
         b.append(Block("number", f"{prefix}{f.title}"))
+    return b
 
-    b.append(Block("h1", "Next steps"))
-    b += [Block("bullet", s) for s in data.next_steps] or [Block("p", "Next steps will be agreed with the council.")]
 
-    b.append(Block("h1", "Appendix: the peer team"))
+def _next_steps(data: ReportData, counts: EvidenceCounts, section: ReportSection) -> list[Block]:
+    steps = [Block("bullet", s) for s in section.paragraphs]
+    return steps or [Block("p", "Next steps will be agreed with the council.")]
+
+
+def _team(data: ReportData, counts: EvidenceCounts, section: ReportSection) -> list[Block]:
+    b = _wording(section)
     rows = (("Name", "Role", "Organisation"), *((m.name, m.role, m.organisation) for m in data.team))
     b.append(Block("table", rows=rows) if data.team else Block("p", "The peer team is to be confirmed."))
     return b
+
+
+def _written(data: ReportData, counts: EvidenceCounts, section: ReportSection) -> list[Block]:
+    return _wording(section) or [Block("p", "To be written.")]
+
+
+_SOURCES = {
+    "context": _context,
+    "scope": _scope,
+    "methodology": _methodology,
+    "findings": _findings,
+    "recommendations": _recommendations,
+    "next_steps": _next_steps,
+    "team": _team,
+    "written": _written,
+}
+assert set(_SOURCES) == set(SECTION_SOURCES)
 
 
 # --- Word ---------------------------------------------------------------------------------------
@@ -182,6 +241,8 @@ def _docx_block(doc, blk: Block) -> None:
         _styled(doc, blk.text, "Heading 1")
     elif blk.kind == "h2":
         _styled(doc, blk.text, "Heading 2")
+    elif blk.kind == "h3":
+        _styled(doc, blk.text, "Heading 3")
     elif blk.kind == "p":
         doc.add_paragraph(blk.text)
     elif blk.kind == "small":
@@ -295,6 +356,7 @@ def _pdf_styles() -> dict[str, ParagraphStyle]:
         "subtitle": ParagraphStyle("RSub", parent=base["Normal"], fontSize=13, leading=18, alignment=TA_CENTER),
         "h1": ParagraphStyle("RH1", parent=base["Heading1"], fontSize=17, leading=22, spaceBefore=12),
         "h2": ParagraphStyle("RH2", parent=base["Heading2"], fontSize=13, leading=17, spaceBefore=8),
+        "h3": ParagraphStyle("RH3", parent=base["Heading3"], fontSize=11.5, leading=15, spaceBefore=6),
         "p": ParagraphStyle("RP", parent=base["BodyText"], fontSize=10.5, leading=14, spaceAfter=6),
         "small": ParagraphStyle("RSmall", parent=base["BodyText"], fontSize=8.5, leading=11, textColor=colors.grey),
         "caption": ParagraphStyle("RCap", parent=base["Italic"], fontSize=9, leading=12, spaceAfter=10),
@@ -322,8 +384,8 @@ def _pdf_story(data: ReportData, counts: EvidenceCounts) -> list:
             story.append(ListFlowable(numbered, bulletType="1"))
             numbered = []
         text = escape(blk.text)
-        if blk.kind in ("h1", "h2"):
-            story.append(_heading(blk.text, st[blk.kind], 1 if blk.kind == "h1" else 2))
+        if blk.kind in ("h1", "h2", "h3"):
+            story.append(_heading(blk.text, st[blk.kind], int(blk.kind[1])))
         elif blk.kind in ("p", "small"):
             story.append(Paragraph(text, st[blk.kind]))
         elif blk.kind == "bullet":

@@ -52,6 +52,15 @@ PEER_ROLES = {
 }
 
 
+# Where each section of the written report takes its content from. The same list is in
+# peerreview/exports/data.py (SECTION_SOURCES); a test keeps the two in step.
+REPORT_SOURCES = ("context", "scope", "methodology", "findings", "recommendations", "next_steps", "team", "written")
+# Sources whose section carries the team's own wording unless the file says `editable: false`.
+REPORT_SOURCES_WRITTEN_BY_DEFAULT = {"context", "scope", "methodology", "next_steps", "written"}
+FINDING_KINDS = ("strength", "area", "recommendation")
+SECTION_KEYS = {"key", "heading", "source", "editable", "hint", "kinds"}
+
+
 class PolicyError(Exception):
     def __init__(self, problems: list[str]):
         self.problems = problems
@@ -108,6 +117,60 @@ def _key_date_problems(key_dates: list[dict], source: str) -> list[str]:
     return problems
 
 
+def _report_problems(report: dict, source: str) -> list[str]:
+    """`report.sections`: the written report's outline, one mapping per section, in order."""
+    sections = report.get("sections")
+    if not isinstance(sections, list) or not sections:
+        return [f"{source}: report.sections must be a list of sections"]
+    problems = []
+    for i, sec in enumerate(sections):
+        where = f"{source}: report.sections[{i}]"
+        if not isinstance(sec, dict):
+            problems.append(f"{where} must be a mapping with a key, a heading and a source, not {sec!r}")
+            continue
+        unknown = set(sec) - SECTION_KEYS
+        if unknown:
+            problems.append(f"{where} has unknown settings {sorted(unknown)}; use {sorted(SECTION_KEYS)}")
+        key = sec.get("key")
+        if not isinstance(key, str) or not key or not key.replace("_", "").isalnum() or not key.islower():
+            problems.append(f"{where}.key must be a short name in lower case letters, digits and _")
+        heading = sec.get("heading")
+        if not isinstance(heading, str) or not heading.strip() or len(heading) > 200:
+            problems.append(f"{where}.heading must be text of 200 characters or fewer")
+        kind = sec.get("source")
+        if kind not in REPORT_SOURCES:
+            problems.append(f"{where}.source '{kind}' is unknown; use one of {list(REPORT_SOURCES)}")
+        if "editable" in sec and not isinstance(sec["editable"], bool):
+            problems.append(f"{where}.editable must be true or false")
+        if kind == "written" and sec.get("editable") is False:
+            problems.append(f"{where} is written by hand, so it cannot have editable: false")
+        if "hint" in sec and not isinstance(sec["hint"], str):
+            problems.append(f"{where}.hint must be text")
+        if "kinds" in sec:
+            kinds = sec["kinds"]
+            if kind != "findings":
+                problems.append(f"{where}.kinds is only for a findings section")
+            elif (
+                not isinstance(kinds, list)
+                or not kinds
+                or any(k not in FINDING_KINDS for k in kinds)
+                or len(set(kinds)) != len(kinds)
+            ):
+                problems.append(f"{where}.kinds must list some of {list(FINDING_KINDS)}, each once")
+    if problems:
+        return problems
+    for field in ("key", "heading"):
+        values = [sec[field] for sec in sections]
+        for value in sorted({v for v in values if values.count(v) > 1}):
+            problems.append(f"{source}: report section {field} '{value}' is used more than once")
+    sources = [sec["source"] for sec in sections]
+    for kind in sorted({k for k in sources if k != "written" and sources.count(k) > 1}):
+        problems.append(f"{source}: report.sections has more than one '{kind}' section")
+    if "findings" not in sources:
+        problems.append(f"{source}: report.sections needs a section with source: findings")
+    return problems
+
+
 def validate_review_type(data: dict, source: str) -> list[str]:
     problems = []
 
@@ -160,6 +223,7 @@ def validate_review_type(data: dict, source: str) -> list[str]:
     conf = data["confidentiality"]
     if not isinstance(conf.get("version"), int) or not conf.get("text"):
         problems.append(f"{source}: confidentiality needs a version number and text")
+    problems += _report_problems(data["report"], source)
     tri = data["triangulation"]
     for key in ("min_items", "min_source_types", "min_distinct_peers_or_sessions"):
         if not isinstance(tri.get(key), int) or tri[key] < 1:

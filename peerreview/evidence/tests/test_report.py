@@ -37,8 +37,8 @@ def test_pcm_edits_wording_and_generates_all_three_documents(world):
     r = c.post(
         _url(world, "report_edit"),
         {
-            "section_0": "Borsetshire asked us to look at neglect.",
-            "section_3": "Agree an action plan\nMeet again in three months",
+            "section_introduction": "Borsetshire asked us to look at neglect.",
+            "section_next_steps": "Agree an action plan\nMeet again in three months",
         },
     )
     assert r.status_code == 302
@@ -110,7 +110,7 @@ def test_host_comments_then_lead_signs_off_and_the_report_is_locked(world):
     sponsor = world.client(Role.SPONSOR)
     page = sponsor.get(_url(world, "report")).content.decode()
     assert "Comment on factual accuracy" in page and "Sign off" not in page
-    r = sponsor.post(_url(world, "report_comment"), {"section": "Introduction and context", "text": "Dates are wrong"})
+    r = sponsor.post(_url(world, "report_comment"), {"section": "introduction", "text": "Dates are wrong"})
     assert r.status_code == 302 and ReportComment.objects.filter(text="Dates are wrong").exists()
     r = sponsor.post(_url(world, "report_comment"), {"section": "Not a section", "text": ""})
     assert error_messages(r) == ["Choose a section of this report", "Enter your comment"]
@@ -118,12 +118,10 @@ def test_host_comments_then_lead_signs_off_and_the_report_is_locked(world):
     lead.post(_url(world, "report_sign_off"))
     assert actions.report_for(world.review).is_locked
     # Every edit is now refused with a clear message.
-    r = lead.post(_url(world, "report_edit"), {"section_0": "Changed"}, follow=True)
+    r = lead.post(_url(world, "report_edit"), {"section_introduction": "Changed"}, follow=True)
     assert "signed off and locked" in r.content.decode()
-    assert actions.report_for(world.review).sections.get("Introduction and context", "") == ""
-    r = sponsor.post(
-        _url(world, "report_comment"), {"section": "Introduction and context", "text": "Late"}, follow=True
-    )
+    assert actions.report_for(world.review).sections.get("introduction", "") == ""
+    r = sponsor.post(_url(world, "report_comment"), {"section": "introduction", "text": "Late"}, follow=True)
     assert "signed off and locked" in r.content.decode()
     ev = world.extra["evidence"]
     r = lead.post(

@@ -24,12 +24,16 @@ def test_large_review_builds_a_presentation(large):
 
 def test_large_review_builds_a_word_report(large):
     doc = Document(BytesIO(build_report_docx(*large)))
+
     # Reading p.style for every paragraph is slow in python-docx, so query the XML once.
-    style_id = doc.styles["Heading 1"].style_id
-    headings = doc.element.body.xpath(f'./w:p[w:pPr/w:pStyle/@w:val="{style_id}"]')
-    texts = ["".join(h.xpath(".//w:t/text()")) for h in headings]
-    assert sum(1 for t in texts if t.startswith("K")) == 30
-    assert "Summary of recommendations" in texts
+    def texts(level):
+        style_id = doc.styles[f"Heading {level}"].style_id
+        headings = doc.element.body.xpath(f'./w:p[w:pPr/w:pStyle/@w:val="{style_id}"]')
+        return ["".join(h.xpath(".//w:t/text()")) for h in headings]
+
+    # Each line of enquiry is a Heading 2 under "Findings by line of enquiry".
+    assert sum(1 for t in texts(2) if t.startswith("K")) == 30
+    assert "Summary of recommendations" in texts(1)
 
 
 def test_large_review_builds_a_pdf_report(large):

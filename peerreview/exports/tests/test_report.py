@@ -16,16 +16,24 @@ def _headings(doc, level):
 
 def test_word_report_has_the_agreed_structure(sample):
     doc = Document(BytesIO(build_report_docx(*sample)))
-    h1 = _headings(doc, 1)
-    assert h1[:3] == ["Introduction and context", "Scope and key lines of enquiry", "Methodology"]
-    assert h1[3:7] == ["Case record review", "K1: Theme 1", "K2: Theme 2", "K3: Theme 3"]
-    assert h1[-3:] == ["Summary of recommendations", "Next steps", "Appendix: the peer team"]
-    assert _headings(doc, 2)[:3] == ["Strengths", "Areas for consideration", "Recommendations"]
+    assert _headings(doc, 1) == [
+        "Introduction and context",
+        "Scope and key lines of enquiry",
+        "Methodology",
+        "Case record review",
+        "Findings by line of enquiry",
+        "Summary of recommendations",
+        "Next steps",
+        "Appendix: the peer team",
+    ]
+    assert _headings(doc, 2) == ["K1: Theme 1", "K2: Theme 2", "K3: Theme 3"]
+    assert _headings(doc, 3)[:3] == ["Strengths", "Areas for consideration", "Recommendations"]
     assert doc.paragraphs[0].style.name == "Title"
     assert doc.core_properties.title == "Children's services peer review of Exampleshire"
     assert doc.core_properties.language == "en-GB"
     assert doc.sections[0].header.paragraphs[0].text == "DRAFT – not for circulation"
-    assert doc.tables[0].rows[1].cells[0].text == "Alex Peer"
+    assert doc.tables[0].rows[1].cells[:3] and doc.tables[0].rows[0].cells[1].text == "Evidence notes"
+    assert doc.tables[-1].rows[1].cells[0].text == "Alex Peer"
     lang = doc.styles["Normal"].element.rPr.find(qn("w:lang"))
     assert lang.get(qn("w:val")) == "en-GB"
     descrs = [s._inline.docPr.get("descr") for s in doc.inline_shapes]

@@ -69,7 +69,7 @@ def test_report_due_one_month_after_a_feedback_on_the_last_day_of_a_month_stays_
 
 
 def test_loading_the_same_files_again_reports_them_unchanged():
-    assert "Unchanged Children's services remote peer diagnostic (version 1)" in _load()
+    assert "Unchanged Children's services remote peer diagnostic (version 2)" in _load()
     assert ReviewType.objects.filter(code="remote_diagnostic").count() == 1
 
 
@@ -77,7 +77,7 @@ def test_a_changed_file_without_a_version_bump_is_refused(tmp_path):
     folder = _folder(tmp_path, remote_diagnostic=lambda d: d.update(name="Renamed diagnostic"))
     with pytest.raises(CommandError) as exc:
         _load(folder)
-    assert "remote_diagnostic version 1 has changed since it was loaded: increase its version number" in str(exc.value)
+    assert "remote_diagnostic version 2 has changed since it was loaded: increase its version number" in str(exc.value)
     assert not ReviewType.objects.filter(name="Renamed diagnostic").exists()
 
 
@@ -86,14 +86,14 @@ def test_a_new_version_becomes_current_and_existing_reviews_keep_the_old_one(tmp
     review = make_review(pcm=make_user("pcm@example.org", is_lga_staff=True))
 
     def bump(d):
-        d["version"] = 2
+        d["version"] = 3
         d["key_dates"][-3]["days"] = 9  # feedback on the Wednesday
 
-    assert "Loaded Children's services remote peer diagnostic (version 2)" in _load(
+    assert "Loaded Children's services remote peer diagnostic (version 3)" in _load(
         _folder(tmp_path, remote_diagnostic=bump)
     )
     new = ReviewType.objects.get(code="remote_diagnostic", is_current=True)
-    assert new.version == 2 and new.pk != old.pk
+    assert new.version == 3 and new.pk != old.pk
     old.refresh_from_db()
     assert not old.is_current
     review.refresh_from_db()
@@ -146,6 +146,48 @@ def test_a_new_version_becomes_current_and_existing_reviews_keep_the_old_one(tmp
         ),
         (lambda d: d["key_dates"].append("tuesday"), "remote_diagnostic.yaml: key_dates[12] must be a mapping"),
         (lambda d: d.update(code="peer_challenge"), "review type code 'peer_challenge' is used by more than one file"),
+        # The written report's outline: each section a mapping with a key, a heading and a known source.
+        (
+            lambda d: d["report"]["sections"].__setitem__(0, "Introduction and context"),
+            "remote_diagnostic.yaml: report.sections[0] must be a mapping with a key, a heading and a source",
+        ),
+        (
+            lambda d: d["report"]["sections"][2].update(source="vibes"),
+            "remote_diagnostic.yaml: report.sections[2].source 'vibes' is unknown; use one of ['context'",
+        ),
+        (
+            lambda d: d["report"]["sections"][1].update(heading="Introduction and context"),
+            "remote_diagnostic.yaml: report section heading 'Introduction and context' is used more than once",
+        ),
+        (
+            lambda d: d["report"]["sections"][1].update(key="Scope!"),
+            "remote_diagnostic.yaml: report.sections[1].key must be a short name in lower case letters",
+        ),
+        (
+            lambda d: d["report"]["sections"][4].update(kinds=["strength", "gossip"]),
+            "remote_diagnostic.yaml: report.sections[4].kinds must list some of ['strength', 'area', 'recommendation']",
+        ),
+        (
+            lambda d: d["report"]["sections"][0].update(kinds=["strength"]),
+            "remote_diagnostic.yaml: report.sections[0].kinds is only for a findings section",
+        ),
+        (
+            lambda d: d["report"]["sections"][3].update(editable=False),
+            "remote_diagnostic.yaml: report.sections[3] is written by hand, so it cannot have editable: false",
+        ),
+        (
+            lambda d: d["report"]["sections"][0].update(colour="red"),
+            "remote_diagnostic.yaml: report.sections[0] has unknown settings ['colour']",
+        ),
+        (
+            lambda d: d["report"]["sections"].pop(4),
+            "remote_diagnostic.yaml: report.sections needs a section with source: findings",
+        ),
+        (
+            lambda d: d["report"]["sections"].append({"key": "more", "heading": "More", "source": "team"}),
+            "remote_diagnostic.yaml: report.sections has more than one 'team' section",
+        ),
+        (lambda d: d["report"].pop("sections"), "remote_diagnostic.yaml: report.sections must be a list of sections"),
     ],
 )
 def test_validation_errors_name_the_file_and_the_path_and_load_nothing(tmp_path, edit, message):
@@ -198,3 +240,26 @@ def test_lga_staff_see_the_current_review_types_and_their_key_dates(world):
     detail = client.get(reverse("policy:review_type", kwargs={"code": "remote_diagnostic"}))
     assert detail.status_code == 200
     assert client.get(reverse("policy:review_type", kwargs={"code": "nope"})).status_code == 404
+
+
+def test_report_sources_are_the_ones_the_document_builders_know():
+    from peerreview.exports.data import SECTION_SOURCES
+    from peerreview.policy.library import REPORT_SOURCES
+
+    assert REPORT_SOURCES == SECTION_SOURCES
+
+
+def test_changing_the_report_sections_needs_a_version_bump(tmp_path):
+    def rename(d):
+        d["report"]["sections"][0]["heading"] = "About this diagnostic"
+
+    with pytest.raises(CommandError, match="remote_diagnostic version 2 has changed since it was loaded"):
+        _load(_folder(tmp_path, remote_diagnostic=rename))
+
+    def rename_and_bump(d):
+        rename(d)
+        d["version"] = 3
+
+    assert "Loaded Children's services remote peer diagnostic (version 3)" in _load(
+        _folder(tmp_path / "bumped", remote_diagnostic=rename_and_bump)
+    )
