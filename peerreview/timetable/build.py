@@ -200,7 +200,10 @@ def build_problem(review, *, with_pins: bool = True) -> tt.Problem:
             # An interview at a fixed time: the solver's Fixed would bring every peer, so pin the time only.
             pinned = tt.Pinned(s.fixed_day.isoformat(), _hhmm(s.fixed_start), ())
         elif with_pins and s.pinned and s.is_placed:
-            pins = tuple(sorted(peer_id_for(sp.membership_id) for sp in s.session_peers.all()))
+            on_team = {m.pk for m in members}
+            pins = tuple(
+                sorted(peer_id_for(sp.membership_id) for sp in s.session_peers.all() if sp.membership_id in on_team)
+            )
             needed = max(s.peers_needed, len(required))
             pinned = tt.Pinned(s.day.isoformat(), _hhmm(s.start), pins if len(pins) == needed else ())
         if s.mode == Session.Mode.IN_PERSON:
@@ -251,7 +254,12 @@ def peer_id_for(membership_id: int) -> str:
 
 
 def current_timetable(review) -> tt.Timetable:
-    """The timetable as it is in the database (placed, not dropped sessions)."""
+    """The timetable as it is in the database (placed, not dropped sessions).
+
+    Peers no longer on the team (access removed or ended) are left out, so the check reports the session
+    short of peers and a repair finds someone else.
+    """
+    members = {m.pk for m in team(review)}
     out = []
     for s in Session.objects.filter(review=review, is_dropped=False, day__isnull=False).prefetch_related(
         "session_peers"
@@ -262,7 +270,9 @@ def current_timetable(review) -> tt.Timetable:
                 day=s.day.isoformat(),
                 start=_hhmm(s.start),
                 end=_hhmm(s.end),
-                peer_ids=tuple(sorted(peer_id_for(sp.membership_id) for sp in s.session_peers.all())),
+                peer_ids=tuple(
+                    sorted(peer_id_for(sp.membership_id) for sp in s.session_peers.all() if sp.membership_id in members)
+                ),
                 room_id=s.placed_room.solver_id if s.placed_room_id else None,
             )
         )

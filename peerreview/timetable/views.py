@@ -56,7 +56,7 @@ def _form_page(request, form, *, title, intro="", button="Save", back=None, enct
 
 
 def _row(s: Session) -> dict:
-    peers = [sp.membership for sp in s.session_peers.all()]
+    peers = [sp.membership for sp in s.session_peers.all() if sp.membership.is_active]
     return {
         "s": s,
         "peers": ", ".join(m.user.get_full_name() for m in peers),

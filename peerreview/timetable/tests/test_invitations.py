@@ -1,6 +1,7 @@
 """Per-person calendar invitations: stable UIDs, SEQUENCE on moves, cancellations, and sending by email."""
 
 import icalendar
+import pytest
 from django.urls import reverse
 
 from peerreview.core.audit import AuditEvent
@@ -165,3 +166,63 @@ def test_only_the_pcm_can_send(world, mailoutbox):
     page = world.client(Role.PCM).get(url("week", world)).content.decode()
     assert "Send calendar invitations" in page
     assert "Send calendar invitations" not in world.client(Role.PEER).get(url("week", world)).content.decode()
+
+
+def sent_to(mailoutbox, email) -> dict[str, icalendar.Calendar]:
+    (msg,) = [m for m in mailoutbox if m.to == [email]]
+    return attachments(msg)
+
+
+@pytest.mark.parametrize("kind", ["person", "group"])
+def test_deleting_a_participant_or_staff_group_sends_them_a_cancellation(world, mailoutbox, kind):
+    s = solved_week(world)
+    participant = s.participants.get()
+    participant.kind = kind
+    participant.save()
+    c = world.client(Role.PCM)
+    c.post(url("send_invitations", world))
+    entry = CalendarEntry.objects.get(session=s, participant=participant)
+    invited = events(sent_to(mailoutbox, participant.email)["REQUEST"])[entry.uid]
+    mailoutbox.clear()
+
+    r = world.client(Role.ORGANISER).post(url("participant_delete", world, participant_id=participant.pk))
+    assert r.status_code == 302
+    c.post(url("send_invitations", world))
+    parts = sent_to(mailoutbox, participant.email)
+    assert set(parts) == {"CANCEL"} and str(parts["CANCEL"]["METHOD"]) == "CANCEL"
+    event = events(parts["CANCEL"])[entry.uid]  # same UID, higher SEQUENCE
+    assert int(event["SEQUENCE"]) == int(invited["SEQUENCE"]) + 1
+    assert str(event["STATUS"]) == "CANCELLED"
+    # Only the deleted participant hears: the peers' sessions did not change.
+    assert [m.to for m in mailoutbox] == [[participant.email]]
+    mailoutbox.clear()
+    c.post(url("send_invitations", world))
+    assert mailoutbox == []
+
+
+def test_taking_a_peer_off_the_team_sends_them_cancellations(world, mailoutbox):
+    s = solved_week(world)
+    a, b = [sp.membership for sp in s.session_peers.order_by("membership_id")]
+    c = world.client(Role.PCM)
+    c.post(url("send_invitations", world))
+    theirs = {e.uid: e.sequence for e in CalendarEntry.objects.filter(membership=b, status="active")}
+    assert theirs
+    mailoutbox.clear()
+
+    r = c.post(reverse("reviews:revoke", args=[world.review.pk, b.pk]), {"reason": "Called away"})
+    assert r.status_code == 302
+    c.post(url("send_invitations", world))
+    parts = sent_to(mailoutbox, b.user.email)
+    assert set(parts) == {"CANCEL"}
+    cancelled = events(parts["CANCEL"])
+    assert set(cancelled) == set(theirs)
+    for uid, seq in theirs.items():
+        assert int(cancelled[uid]["SEQUENCE"]) == seq + 1 and str(cancelled[uid]["STATUS"]) == "CANCELLED"
+    # The week no longer shows them, and the check asks for another peer until the week is repaired.
+    c.get(url("week", world))  # shows the flash messages
+    assert b.user.get_full_name() not in c.get(url("week", world)).content.decode()
+    assert any(v.rule_code == "peers_needed" and s.solver_id in v.session_ids for v in build.violations(world.review))
+    r = c.post(url("solve", world), {"kind": "repair"})
+    assert SolveRun.objects.filter(review=world.review).latest("created").status == SolveRun.Status.DONE
+    assert build.violations(world.review) == []
+    assert not s.session_peers.filter(membership=b).exists()
