@@ -93,6 +93,7 @@ PERMISSIONS: dict[str, Rule] = {
     "timetable:session_edit": review(PCM, ORGANISER),
     "timetable:session_drop": review(PCM, ORGANISER),
     "timetable:session_undo": review(PCM),
+    "timetable:session_preview": review(PCM),
     "timetable:unavailability": review(PCM, ORGANISER),
     "timetable:import": review(PCM, ORGANISER),
     "timetable:unavailability_delete": review(PCM, ORGANISER),

@@ -325,3 +325,52 @@ def violations(review) -> list[tt.Violation]:
 
 def solver_session_pk(solver_id: str) -> int | None:
     return int(solver_id[1:]) if solver_id and solver_id[0] == "s" and solver_id[1:].isdigit() else None
+
+
+def preview_move(session: Session, *, day: dt.date, start: dt.time, peers, room) -> dict:
+    """What moving ``session`` by hand would do, without saving: the same rules and labels as the solver.
+
+    Returns ``broken`` (hard-rule violations the session would be part of after the move), ``mended`` (ones it
+    is part of now that the move would end), the weighted soft score before and after (lower is better) and
+    ``changes``: (rule label, before, after) for each soft rule whose penalty changes. Raises BuildError.
+    """
+    review = session.review
+    problem = build_problem(review)
+    sid = session.solver_id
+    if session.pinned and not session.is_fixed:
+        # The move replaces the hand pin (it is pinned again at the new place if the PCM asks).
+        problem = replace(
+            problem, sessions=tuple(replace(s, pinned=None) if s.id == sid else s for s in problem.sessions)
+        )
+    before = current_timetable(review)
+    begin = dt.datetime.combine(day, start)
+    minutes = session.minutes + (-session.minutes % SLOT)
+    moved = tt.Assignment(
+        session_id=sid,
+        day=day.isoformat(),
+        start=_hhmm(start),
+        end=_hhmm((begin + dt.timedelta(minutes=minutes)).time()),
+        peer_ids=tuple(sorted(peer_id(m) for m in peers)),
+        room_id=room.solver_id if room else None,
+    )
+    after = tt.Timetable((*(a for a in before.assignments if a.session_id != sid), moved))
+
+    def mine(timetable):
+        return [v for v in tt.check(problem, timetable) if sid in v.session_ids and v.rule_code != "complete"]
+
+    broken, now = mine(after), mine(before)
+    after_messages = {v.message for v in broken}
+    score_before, by_rule_before = tt.score(problem, before)
+    score_after, by_rule_after = tt.score(problem, after)
+    labels = {r.code: r.label for r in tt.SOFT_RULES}
+    return {
+        "broken": broken,
+        "mended": [v for v in now if v.message not in after_messages],
+        "score_before": score_before,
+        "score_after": score_after,
+        "changes": [
+            (labels[code], by_rule_before[code], by_rule_after[code])
+            for code in labels
+            if by_rule_before[code] != by_rule_after[code]
+        ],
+    }

@@ -1,4 +1,5 @@
 import datetime as dt
+import hashlib
 
 from django import forms
 
@@ -339,6 +340,13 @@ class MoveForm(GovukForm):
         if self.session.mode == Session.Mode.IN_PERSON and not data.get("room"):
             self.add_error("room", "Choose a room for this in-person session")
         return data
+
+    def key(self) -> str:
+        """A short digest of the chosen day, start, peers and room: "Move the session" saves only the move that
+        was previewed (a changed choice is previewed again first)."""
+        d = self.cleaned_data
+        text = f"{d['day']}|{d['start']}|{','.join(sorted(d.get('peers', [])))}|{d.get('room') or ''}"
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def values(self) -> dict:
         d = self.cleaned_data

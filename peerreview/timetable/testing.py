@@ -48,6 +48,7 @@ URL_EXAMPLES.update(
         "timetable:session_edit": lambda w: {"session_id": w.extra["session"].pk},
         "timetable:session_drop": lambda w: {"session_id": w.extra["session"].pk},
         "timetable:session_undo": lambda w: {"session_id": w.extra["session"].pk},
+        "timetable:session_preview": lambda w: {"session_id": w.extra["session"].pk},
         "timetable:unavailability_delete": lambda w: {"unavailability_id": w.extra["unavailability"].pk},
         "timetable:peer_edit": lambda w: {"membership_id": w.extra["peer"].pk},
         "timetable:person": lambda w: {"membership_id": w.extra["peer"].pk},

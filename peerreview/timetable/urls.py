@@ -18,6 +18,7 @@ urlpatterns = [
     path(P + "sessions/<int:session_id>/change/", views.session_edit, name="session_edit"),
     path(P + "sessions/<int:session_id>/drop/", views.session_drop, name="session_drop"),
     path(P + "sessions/<int:session_id>/undo/", views.session_undo, name="session_undo"),
+    path(P + "sessions/<int:session_id>/preview/", views.session_preview, name="session_preview"),
     path(P + "availability/", views.unavailability, name="unavailability"),
     path(P + "availability/import/", views.import_unavailability, name="import"),
     path(P + "availability/<int:unavailability_id>/remove/", views.unavailability_delete, name="unavailability_delete"),

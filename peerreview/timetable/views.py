@@ -421,17 +421,24 @@ def run_stop(request: HttpRequest, review_id: int, run_id: int) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------
 # One session: details, moving by hand, undo
 # ---------------------------------------------------------------------------------------------
-def session(request: HttpRequest, review_id: int, session_id: int) -> HttpResponse:
+def _preview(s: Session, form: MoveForm) -> dict:
+    """The preview of a valid move form: what the move would break and how the score changes. Nothing is saved."""
+    values = form.values()
+    out = {
+        "key": form.key(),
+        "when": f"{values['day']:%A} {values['day'].day} {values['day']:%B} at {values['start']:%H:%M}",
+    }
+    try:
+        out.update(
+            build.preview_move(s, day=values["day"], start=values["start"], peers=values["peers"], room=values["room"])
+        )
+    except build.BuildError as e:
+        out["problem_errors"] = e.errors
+    return out
+
+
+def _session_page(request: HttpRequest, s: Session, form, preview=None) -> HttpResponse:
     review = request.review
-    s = get_object_or_404(_sessions(review), pk=session_id)
-    is_pcm = request.membership.role == Role.PCM
-    form = MoveForm(s, request.POST or None) if is_pcm else None
-    if request.method == "POST":
-        if not is_pcm:
-            raise Http404
-        if form.is_valid():
-            actions.move_session(s, by=request.user, **form.values())
-            return redirect("timetable:session", review_id=review_id, session_id=session_id)
     broken, errors = [], []
     if s.is_placed:
         try:
@@ -442,8 +449,48 @@ def session(request: HttpRequest, review_id: int, session_id: int) -> HttpRespon
     return render(
         request,
         "timetable/session.html",
-        {"s": s, "row": _row(s), "form": form, "broken": broken, "problem_errors": errors, "is_pcm": is_pcm},
+        {
+            "s": s,
+            "row": _row(s),
+            "form": form,
+            "broken": broken,
+            "problem_errors": errors,
+            "is_pcm": request.membership.role == Role.PCM,
+            "preview": preview,
+        },
     )
+
+
+def session(request: HttpRequest, review_id: int, session_id: int) -> HttpResponse:
+    """A session. The PCM can move it by hand: "Check this move" (or, with JavaScript, any change to the form)
+    previews the rules it would break; "Move the session" then saves the move that was previewed."""
+    s = get_object_or_404(_sessions(request.review), pk=session_id)
+    is_pcm = request.membership.role == Role.PCM
+    form = MoveForm(s, request.POST or None) if is_pcm else None
+    preview = None
+    if request.method == "POST":
+        if not is_pcm:
+            raise Http404
+        if form.is_valid():
+            if request.POST.get("action") == "move" and request.POST.get("previewed") == form.key():
+                actions.move_session(s, by=request.user, **form.values())
+                return redirect("timetable:session", review_id=review_id, session_id=session_id)
+            preview = _preview(s, form)
+    return _session_page(request, s, form, preview)
+
+
+@require_POST
+def session_preview(request: HttpRequest, review_id: int, session_id: int) -> HttpResponse:
+    """HTMX: the preview of the move form as it stands (nothing is saved). Without HTMX, the whole page."""
+    s = get_object_or_404(_sessions(request.review), pk=session_id)
+    form = MoveForm(s, request.POST)
+    if not request.htmx:
+        return _session_page(request, s, form, _preview(s, form) if form.is_valid() else None)
+    if form.is_valid():
+        preview = _preview(s, form)
+    else:
+        preview = {"invalid": [e for errors in form.errors.values() for e in errors]}
+    return render(request, "timetable/_move_preview.html", {"s": s, "preview": preview})
 
 
 @require_POST

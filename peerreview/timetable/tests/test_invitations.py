@@ -10,7 +10,7 @@ from peerreview.core.testing import error_messages
 from peerreview.timetable import build
 from peerreview.timetable.models import CalendarEntry, Session, SolveRun
 
-from .helpers import small_week
+from .helpers import move_by_hand, small_week
 
 
 def url(name, world, **kwargs):
@@ -48,11 +48,8 @@ def events(cal) -> dict:
 
 
 def move(world, s, day, start, peers):
-    r = world.client(Role.PCM).post(
-        url("session", world, session_id=s.pk),
-        {"day": day.isoformat(), "start": start, "peers": [str(m.pk) for m in peers]},
-    )
-    assert r.status_code == 302, error_messages(r)
+    data = {"day": day.isoformat(), "start": start, "peers": [str(m.pk) for m in peers]}
+    move_by_hand(world.client(Role.PCM), world, s, data)
 
 
 def test_moving_keeps_each_persons_uid_and_raises_sequence(world):
@@ -202,7 +199,7 @@ def test_deleting_a_participant_or_staff_group_sends_them_a_cancellation(world, 
 
 def test_taking_a_peer_off_the_team_sends_them_cancellations(world, mailoutbox):
     s = solved_week(world)
-    a, b = [sp.membership for sp in s.session_peers.order_by("membership_id")]
+    _a, b = [sp.membership for sp in s.session_peers.order_by("membership_id")]
     c = world.client(Role.PCM)
     c.post(url("send_invitations", world))
     theirs = {e.uid: e.sequence for e in CalendarEntry.objects.filter(membership=b, status="active")}
