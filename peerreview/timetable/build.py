@@ -365,6 +365,7 @@ def preview_move(session: Session, *, day: dt.date, start: dt.time, peers, room)
     labels = {r.code: r.label for r in tt.SOFT_RULES}
     return {
         "broken": broken,
+        "rule_count": len({v.rule_code for v in broken}),
         "mended": [v for v in now if v.message not in after_messages],
         "score_before": score_before,
         "score_after": score_after,
@@ -374,3 +375,17 @@ def preview_move(session: Session, *, day: dt.date, start: dt.time, peers, room)
             if by_rule_before[code] != by_rule_after[code]
         ],
     }
+
+
+def capacity_lines(problem: tt.Problem) -> list[str]:
+    """The solver's capacity count (tt.capacity_report), with dates on the day lines (a review's week can have
+    two Mondays) and "1 peer" in the singular."""
+    out = []
+    for i, line in enumerate(tt.capacity_report(problem)):
+        if i < len(problem.days):
+            day = dt.date.fromisoformat(problem.days[i].date)
+            name = f"{day:%A}:"
+            if line.startswith(name):
+                line = f"{day:%A} {day.day} {day:%B}:{line[len(name) :]}"
+        out.append(line.replace("the 1 peers with it have", "the 1 peer with it has"))
+    return out

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from peerreview.core.audit import log_access
 from peerreview.core.roles import Role
-from peerreview.solver.timetable import RULES, SOFT_RULES, Weights, capacity_report, check, problem_to_json
+from peerreview.solver.timetable import RULES, SOFT_RULES, Weights, check, problem_to_json
 
 from . import actions, build, exports, invitations
 from .forms import (
@@ -70,21 +70,48 @@ def _row(s: Session) -> dict:
 # The week
 # ---------------------------------------------------------------------------------------------
 VIEWS = {"day": "By day", "peer": "By peer", "participant": "By participant", "room": "By room"}
+LAYOUTS = {"list": "List", "grid": "Grid"}
+
+
+def _day_label(d: dt.date) -> str:
+    return f"{d:%A} {d.day} {d:%B}"
+
+
+def _grid(caption: str, columns: list[str], rows: list[dict], column_of) -> dict:
+    """A grid: a row for each start time, a column for each peer or day; ``column_of(row)`` lists the row's
+    column indexes. Each cell holds the sessions that start then."""
+    times = sorted({r["s"].start for r in rows})
+    cells = {t: [[] for _ in columns] for t in times}
+    for r in rows:
+        for i in column_of(r):
+            cells[r["s"].start][i].append(r)
+    out = []
+    for t in times:
+        # A whole-team event (the same one session in every column) is one cell across the row.
+        first = cells[t][0]
+        same = len(columns) > 1 and len(first) == 1 and all(len(c) == 1 and c[0] is first[0] for c in cells[t])
+        out.append((t, cells[t], first[0] if same else None))
+    return {"caption": caption, "columns": columns, "rows": out}
 
 
 def week(request: HttpRequest, review_id: int) -> HttpResponse:
+    """The week by day, peer, participant or room, as lists or as grids (times down, peers or days across)."""
     review = request.review
     view = request.GET.get("view", "day")
     if view not in VIEWS:
         view = "day"
+    layout = request.GET.get("layout", "list")
+    if layout not in LAYOUTS:
+        layout = "list"
     rows = [_row(s) for s in _sessions(review, is_dropped=False, day__isnull=False)]
     unplaced = Session.objects.filter(review=review, is_dropped=False, day__isnull=True).count()
+    days = build.week_days(review)
     groups = []
     if view == "day":
         by_day = defaultdict(list)
         for r in rows:
             by_day[r["s"].day].append(r)
-        groups = [(f"{d:%A} {d.day} {d:%B}", by_day.get(d, [])) for d in build.week_days(review)]
+        groups = [(_day_label(d), by_day.get(d, [])) for d in days]
     elif view == "peer":
         for m in build.team(review):
             groups.append((m.user.get_full_name(), [r for r in rows if m.pk in r["peer_ids"]]))
@@ -95,14 +122,33 @@ def week(request: HttpRequest, review_id: int) -> HttpResponse:
         for room in Room.objects.filter(review=review):
             groups.append((str(room), [r for r in rows if r["s"].placed_room_id == room.pk]))
         groups.append(("Online", [r for r in rows if r["s"].mode == Session.Mode.ONLINE]))
+    grids = []
+    if layout == "grid" and view == "day":
+        team = build.team(review)
+        index = {m.pk: i for i, m in enumerate(team)}
+        names = [m.user.get_full_name() for m in team]
+        for caption, day_rows in groups:
+            grids.append(
+                _grid(caption, names, day_rows, lambda r: sorted(index[pk] for pk in r["peer_ids"] if pk in index))
+            )
+    elif layout == "grid":
+        index = {d: i for i, d in enumerate(days)}
+        names = [f"{d:%a} {d.day} {d:%b}" for d in days]
+        grids = [
+            _grid(caption, names, g_rows, lambda r: [index[r["s"].day]] if r["s"].day in index else [])
+            for caption, g_rows in groups
+        ]
     return render(
         request,
         "timetable/week.html",
         {
             "view": view,
             "views": VIEWS,
+            "layout": layout,
+            "layouts": LAYOUTS,
             "show_day": view != "day",
             "groups": groups,
+            "grids": grids,
             "unplaced": unplaced,
             "count": len(rows),
             "can_edit": request.membership.role in EDITORS,
@@ -361,7 +407,7 @@ def solve(request: HttpRequest, review_id: int) -> HttpResponse:
     except build.BuildError as e:
         errors = e.errors
     else:
-        capacity = capacity_report(problem)
+        capacity = build.capacity_lines(problem)
     if request.method == "POST" and not errors:
         kind = SolveRun.Kind.REPAIR if request.POST.get("kind") == "repair" else SolveRun.Kind.SOLVE
         try:

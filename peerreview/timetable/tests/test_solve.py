@@ -378,3 +378,34 @@ def test_overlapping_unavailability_is_merged_before_solving(world):
         (day.isoformat(), "09:00", "17:30")
     ]
     assert solve(world).status == SolveRun.Status.DONE
+
+
+def test_the_week_as_grids_and_printable(world):
+    interviews = small_week(world)
+    solve(world)
+    c = world.client(Role.PEER)
+    s = interviews[0]
+    s.refresh_from_db()
+    team = build.team(world.review)
+    page = c.get(url("week", world) + "?view=day&layout=grid").content.decode()
+    # Per day: start times down, the peers across; the interview sits in its peers' columns only.
+    for m in team:
+        assert f'<th scope="col" class="govuk-table__header">{m.user.get_full_name()}</th>' in page
+    row = page[page.index(f'{s.start:%H:%M}</th>', page.index(f"{s.day:%A} {s.day.day} {s.day:%B}")) :]
+    row = row[: row.index("</tr>")]
+    cells = row.split('<td class="govuk-table__cell">')[1:]
+    peers = set(s.session_peers.values_list("membership_id", flat=True))
+    for m, cell in zip(team, cells, strict=True):
+        assert ("Interview 1" in cell) == (m.pk in peers)
+    assert "(everyone)" in page  # the whole-team overview spans the row
+    for view in ("peer", "participant", "room"):
+        page = c.get(url("week", world) + f"?view={view}&layout=grid").content.decode()
+        assert "app-timetable-grid" in page and "Interview 1" in page
+        assert f"{s.day:%a} {s.day.day} {s.day:%b}" in page  # days across
+    # Printable: a print button (from a static script) and a plain hint without JavaScript.
+    page = c.get(url("week", world)).content.decode()
+    assert "timetable/print.js" in page and "use your browser's print command" in page
+    # The capacity count names the date, as the week can have two Mondays.
+    page = world.client(Role.PCM).get(url("solve", world)).content.decode()
+    first = build.week_days(world.review)[0]
+    assert f"{first:%A} {first.day} {first:%B}: " in page
