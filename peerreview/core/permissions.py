@@ -86,6 +86,7 @@ PERMISSIONS: dict[str, Rule] = {
     "timetable:participant_add": review(PCM, ORGANISER),
     "timetable:participant_edit": review(PCM, ORGANISER),
     "timetable:participant_delete": review(PCM, ORGANISER),
+    "timetable:participant_ics": review(PCM, ORGANISER),
     "timetable:room_add": review(PCM, ORGANISER),
     "timetable:room_delete": review(PCM, ORGANISER),
     "timetable:session_add": review(PCM, ORGANISER),

@@ -113,6 +113,12 @@ def person_calendar(review, membership, *, cancelled: bool = False) -> bytes | N
     return exports.entries_calendar(review, list(entries), cancelled=cancelled)
 
 
+def participant_calendar(review, participant, *, cancelled: bool = False) -> bytes | None:
+    """A participant's invitations or cancellations, for the organiser to pass on (say, with no email address)."""
+    entries = _entries(review).filter(participant=participant, status=CANCELLED if cancelled else ACTIVE)
+    return exports.entries_calendar(review, list(entries), cancelled=cancelled)
+
+
 def _ics_part(data: bytes, method: str, filename: str) -> MIMEText:
     part = MIMEText(data.decode("utf-8"), "calendar", "utf-8")
     part.set_param("method", method)

@@ -43,6 +43,7 @@ URL_EXAMPLES.update(
     {
         "timetable:participant_edit": lambda w: {"participant_id": w.extra["participant"].pk},
         "timetable:participant_delete": lambda w: {"participant_id": w.extra["participant"].pk},
+        "timetable:participant_ics": lambda w: {"participant_id": w.extra["participant"].pk},
         "timetable:room_delete": lambda w: {"room_id": w.extra["room"].pk},
         "timetable:session": lambda w: {"session_id": w.extra["session"].pk},
         "timetable:session_edit": lambda w: {"session_id": w.extra["session"].pk},

@@ -11,6 +11,7 @@ urlpatterns = [
     path(P + "participants/new/", views.participant_add, name="participant_add"),
     path(P + "participants/<int:participant_id>/", views.participant_edit, name="participant_edit"),
     path(P + "participants/<int:participant_id>/remove/", views.participant_delete, name="participant_delete"),
+    path(P + "participants/<int:participant_id>/calendar.ics", views.participant_ics, name="participant_ics"),
     path(P + "rooms/new/", views.room_add, name="room_add"),
     path(P + "rooms/<int:room_id>/remove/", views.room_delete, name="room_delete"),
     path(P + "sessions/new/", views.session_add, name="session_add"),

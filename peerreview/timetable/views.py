@@ -609,6 +609,22 @@ def person_ics(request: HttpRequest, review_id: int, membership_id: int) -> Http
     return response
 
 
+def participant_ics(request: HttpRequest, review_id: int, participant_id: int) -> HttpResponse:
+    """A participant's calendar file (their invitations, or with ?cancelled=1 their cancellations)."""
+    p = get_object_or_404(Participant, pk=participant_id, review=request.review)
+    cancelled = request.GET.get("cancelled") == "1"
+    data = invitations.participant_calendar(request.review, p, cancelled=cancelled)
+    if data is None:
+        what = "cancelled sessions" if cancelled else "sessions in the week"
+        messages.info(request, f"{p.name} has no {what}")
+        return redirect("timetable:setup", review_id=review_id)
+    log_access(request, "download", p)
+    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    name = "cancelled" if cancelled else "sessions"
+    response["Content-Disposition"] = f'attachment; filename="{name}-participant-{p.pk}.ics"'
+    return response
+
+
 @require_POST
 def send_invitations(request: HttpRequest, review_id: int) -> HttpResponse:
     counts = invitations.send(request.review, by=request.user)

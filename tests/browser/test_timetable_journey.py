@@ -7,8 +7,8 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from playwright.sync_api import expect
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from peerreview.core.browser import assert_accessible, sign_in_browser
 from peerreview.core.roles import Role

@@ -223,3 +223,27 @@ def test_taking_a_peer_off_the_team_sends_them_cancellations(world, mailoutbox):
     assert SolveRun.objects.filter(review=world.review).latest("created").status == SolveRun.Status.DONE
     assert build.violations(world.review) == []
     assert not s.session_peers.filter(membership=b).exists()
+
+
+def test_organiser_downloads_a_participants_calendar_file(world):
+    s = solved_week(world)
+    participant = s.participants.get()
+    entry = CalendarEntry.objects.get(session=s, participant=participant)
+    c = world.client(Role.ORGANISER)
+    r = c.get(url("participant_ics", world, participant_id=participant.pk))
+    assert r["Content-Type"].startswith("text/calendar")
+    cal = icalendar.Calendar.from_ical(r.content)
+    assert str(cal["METHOD"]) == "REQUEST"
+    event = events(cal)[entry.uid]
+    assert int(event["SEQUENCE"]) == entry.sequence and event.decoded("DTSTART").date() == s.day
+    assert participant.email in str(event["ATTENDEE"])
+    assert "Calendar file" in c.get(url("setup", world)).content.decode()
+    # Dropped: the same UID as a cancellation.
+    c.post(url("session_drop", world, session_id=s.pk))
+    r = c.get(url("participant_ics", world, participant_id=participant.pk))
+    assert r.status_code == 302  # nothing active left
+    cal = icalendar.Calendar.from_ical(
+        c.get(url("participant_ics", world, participant_id=participant.pk) + "?cancelled=1").content
+    )
+    assert str(cal["METHOD"]) == "CANCEL" and int(events(cal)[entry.uid]["SEQUENCE"]) == entry.sequence + 1
+    assert world.client(Role.PEER).get(url("participant_ics", world, participant_id=participant.pk)).status_code == 404

@@ -391,7 +391,7 @@ def test_the_week_as_grids_and_printable(world):
     # Per day: start times down, the peers across; the interview sits in its peers' columns only.
     for m in team:
         assert f'<th scope="col" class="govuk-table__header">{m.user.get_full_name()}</th>' in page
-    row = page[page.index(f'{s.start:%H:%M}</th>', page.index(f"{s.day:%A} {s.day.day} {s.day:%B}")) :]
+    row = page[page.index(f"{s.start:%H:%M}</th>", page.index(f"{s.day:%A} {s.day.day} {s.day:%B}")) :]
     row = row[: row.index("</tr>")]
     cells = row.split('<td class="govuk-table__cell">')[1:]
     peers = set(s.session_peers.values_list("membership_id", flat=True))
