@@ -133,6 +133,12 @@ def test_organiser_and_pcm_build_solve_repair_and_send_the_week(browser_page, li
     moved = Session.objects.get(pk=interview.pk)
     assert moved.day != interview.day and moved.sequence == interview.sequence + 1
 
+    # The week as a grid, peers across; printable with a button from the static script.
+    page.goto(f"{base}/?view=day&layout=grid")
+    assert page.get_by_role("columnheader", name="Tom Barker").first.is_visible()
+    assert page.get_by_role("button", name="Print this timetable").is_visible()
+    assert_accessible(page)
+
     # Sending it: the XLSX, and a peer's calendar file.
     page.goto(f"{base}/")
     with page.expect_download() as info:
