@@ -500,6 +500,7 @@ def _session_page(request: HttpRequest, s: Session, form, preview=None) -> HttpR
             "row": _row(s),
             "form": form,
             "broken": broken,
+            "broken_rules": len({v.rule_code for v in broken}),
             "problem_errors": errors,
             "is_pcm": request.membership.role == Role.PCM,
             "preview": preview,
