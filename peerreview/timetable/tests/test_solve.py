@@ -147,8 +147,9 @@ def test_checking_a_move_shows_what_it_breaks_without_saving(world):
     assert r.status_code == 200 and error_messages(r) == []
     page = r.content.decode()
     preview = page[page.index('id="move-preview"') :]
-    assert "This move would break" in preview
-    assert "Nobody is double-booked" in preview and "Council overview presentation" in preview
+    # Both peers are double-booked: two breaches of one rule.
+    assert "This move would break 1 rule<" in preview and preview.count("<strong>Nobody is double-booked</strong>") == 2
+    assert "Council overview presentation" in preview
     assert "score (lower is better) would" in preview and "Move the session" in preview
     _unchanged(s, before, entries)
     # "Move the session" with other choices than the ones checked shows the new preview and saves nothing.
