@@ -200,7 +200,10 @@ def build_problem(review, *, with_pins: bool = True) -> tt.Problem:
             # An interview at a fixed time: the solver's Fixed would bring every peer, so pin the time only.
             pinned = tt.Pinned(s.fixed_day.isoformat(), _hhmm(s.fixed_start), ())
         elif with_pins and s.pinned and s.is_placed:
-            pins = tuple(sorted(peer_id_for(sp.membership_id) for sp in s.session_peers.all()))
+            on_team = {m.pk for m in members}
+            pins = tuple(
+                sorted(peer_id_for(sp.membership_id) for sp in s.session_peers.all() if sp.membership_id in on_team)
+            )
             needed = max(s.peers_needed, len(required))
             pinned = tt.Pinned(s.day.isoformat(), _hhmm(s.start), pins if len(pins) == needed else ())
         if s.mode == Session.Mode.IN_PERSON:
@@ -253,7 +256,12 @@ def peer_id_for(membership_id: int) -> str:
 
 
 def current_timetable(review) -> tt.Timetable:
-    """The timetable as it is in the database (placed, not dropped sessions)."""
+    """The timetable as it is in the database (placed, not dropped sessions).
+
+    Peers no longer on the team (access removed or ended) are left out, so the check reports the session
+    short of peers and a repair finds someone else.
+    """
+    members = {m.pk for m in team(review)}
     out = []
     for s in Session.objects.filter(review=review, is_dropped=False, day__isnull=False).prefetch_related(
         "session_peers"
@@ -264,7 +272,9 @@ def current_timetable(review) -> tt.Timetable:
                 day=s.day.isoformat(),
                 start=_hhmm(s.start),
                 end=_hhmm(s.end),
-                peer_ids=tuple(sorted(peer_id_for(sp.membership_id) for sp in s.session_peers.all())),
+                peer_ids=tuple(
+                    sorted(peer_id_for(sp.membership_id) for sp in s.session_peers.all() if sp.membership_id in members)
+                ),
                 room_id=s.placed_room.solver_id if s.placed_room_id else None,
             )
         )
@@ -317,3 +327,67 @@ def violations(review) -> list[tt.Violation]:
 
 def solver_session_pk(solver_id: str) -> int | None:
     return int(solver_id[1:]) if solver_id and solver_id[0] == "s" and solver_id[1:].isdigit() else None
+
+
+def preview_move(session: Session, *, day: dt.date, start: dt.time, peers, room) -> dict:
+    """What moving ``session`` by hand would do, without saving: the same rules and labels as the solver.
+
+    Returns ``broken`` (hard-rule violations the session would be part of after the move), ``mended`` (ones it
+    is part of now that the move would end), the weighted soft score before and after (lower is better) and
+    ``changes``: (rule label, before, after) for each soft rule whose penalty changes. Raises BuildError.
+    """
+    review = session.review
+    problem = build_problem(review)
+    sid = session.solver_id
+    if session.pinned and not session.is_fixed:
+        # The move replaces the hand pin (it is pinned again at the new place if the PCM asks).
+        problem = replace(
+            problem, sessions=tuple(replace(s, pinned=None) if s.id == sid else s for s in problem.sessions)
+        )
+    before = current_timetable(review)
+    begin = dt.datetime.combine(day, start)
+    minutes = session.minutes + (-session.minutes % SLOT)
+    moved = tt.Assignment(
+        session_id=sid,
+        day=day.isoformat(),
+        start=_hhmm(start),
+        end=_hhmm((begin + dt.timedelta(minutes=minutes)).time()),
+        peer_ids=tuple(sorted(peer_id(m) for m in peers)),
+        room_id=room.solver_id if room else None,
+    )
+    after = tt.Timetable((*(a for a in before.assignments if a.session_id != sid), moved))
+
+    def mine(timetable):
+        return [v for v in tt.check(problem, timetable) if sid in v.session_ids and v.rule_code != "complete"]
+
+    broken, now = mine(after), mine(before)
+    after_messages = {v.message for v in broken}
+    score_before, by_rule_before = tt.score(problem, before)
+    score_after, by_rule_after = tt.score(problem, after)
+    labels = {r.code: r.label for r in tt.SOFT_RULES}
+    return {
+        "broken": broken,
+        "rule_count": len({v.rule_code for v in broken}),
+        "mended": [v for v in now if v.message not in after_messages],
+        "score_before": score_before,
+        "score_after": score_after,
+        "changes": [
+            (labels[code], by_rule_before[code], by_rule_after[code])
+            for code in labels
+            if by_rule_before[code] != by_rule_after[code]
+        ],
+    }
+
+
+def capacity_lines(problem: tt.Problem) -> list[str]:
+    """The solver's capacity count (tt.capacity_report), with dates on the day lines (a review's week can have
+    two Mondays) and "1 peer" in the singular."""
+    out = []
+    for i, line in enumerate(tt.capacity_report(problem)):
+        if i < len(problem.days):
+            day = dt.date.fromisoformat(problem.days[i].date)
+            name = f"{day:%A}:"
+            if line.startswith(name):
+                line = f"{day:%A} {day.day} {day:%B}:{line[len(name) :]}"
+        out.append(line.replace("the 1 peers with it have", "the 1 peer with it has"))
+    return out

@@ -18,7 +18,7 @@ def _participants(s: Session) -> str:
 
 
 def _peers(s: Session) -> str:
-    return ", ".join(sp.membership.user.get_full_name() for sp in s.session_peers.all())
+    return ", ".join(sp.membership.user.get_full_name() for sp in s.session_peers.all() if sp.membership.is_active)
 
 
 def _sessions(review, **filters):
@@ -67,7 +67,7 @@ def _event(s: Session, review, cancelled: bool = False) -> CalendarEvent:
         location=str(s.placed_room or "") if s.mode == Session.Mode.IN_PERSON else "Online",
         url=s.meeting_link if s.mode == Session.Mode.ONLINE else "",
         organiser_email=settings.DEFAULT_FROM_EMAIL,
-        attendee_emails=tuple(sp.membership.user.email for sp in s.session_peers.all()),
+        attendee_emails=tuple(sp.membership.user.email for sp in s.session_peers.all() if sp.membership.is_active),
         status="CANCELLED" if cancelled else "CONFIRMED",
     )
 
@@ -79,7 +79,7 @@ def entries_calendar(review, entries, *, cancelled: bool = False) -> bytes | Non
         s = e.session
         if s.day is None or s.start is None or s.end is None:
             continue
-        email = e.membership.user.email if e.membership_id else e.participant.email
+        email = e.person_email()
         event = _event(s, review, cancelled)
         events.append(replace(event, uid=e.uid, sequence=e.sequence, attendee_emails=(email,) if email else ()))
     if not events:

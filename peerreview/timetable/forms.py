@@ -1,4 +1,5 @@
 import datetime as dt
+import hashlib
 
 from django import forms
 
@@ -134,6 +135,18 @@ class ImportForm(GovukForm):
     )
 
 
+def _minutes(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
+def _longest_with_lunch(wh: dict) -> int:
+    """The longest session that still leaves its people a lunch break inside the lunch window."""
+    start, end = _minutes(wh["start"]), _minutes(wh["end"])
+    lo, hi, lunch = _minutes(wh["lunch_start"]), _minutes(wh["lunch_end"]), wh["lunch_minutes"]
+    return max(hi - lunch - start, end - (lo + lunch))
+
+
 class SessionForm(GovukModelForm):
     participants = forms.ModelMultipleChoiceField(
         label="Who the peers hear from",
@@ -229,6 +242,12 @@ class SessionForm(GovukModelForm):
             self.add_error("minutes", "The length must be more than 0 minutes")
         elif minutes is not None and minutes > day_len:
             self.add_error("minutes", f"The length must be no more than the working day ({day_len} minutes)")
+        elif minutes is not None and minutes > (longest := _longest_with_lunch(wh)):
+            self.add_error(
+                "minutes",
+                f"The length must be no more than {longest} minutes, so that everyone in it can still have a "
+                f"{wh['lunch_minutes']}-minute lunch between {wh['lunch_start']} and {wh['lunch_end']}",
+            )
         if data.get("peers_needed") is not None and data["peers_needed"] > 10:
             self.add_error("peers_needed", "A session can have at most 10 peers")
         if data.get("mode") == Session.Mode.IN_PERSON and not Room.objects.filter(review=self.review).exists():
@@ -366,6 +385,13 @@ class MoveForm(GovukForm):
         if self.session.mode == Session.Mode.IN_PERSON and not data.get("room"):
             self.add_error("room", "Choose a room for this in-person session")
         return data
+
+    def key(self) -> str:
+        """A short digest of the chosen day, start, peers and room: "Move the session" saves only the move that
+        was previewed (a changed choice is previewed again first)."""
+        d = self.cleaned_data
+        text = f"{d['day']}|{d['start']}|{','.join(sorted(d.get('peers', [])))}|{d.get('room') or ''}"
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def values(self) -> dict:
         d = self.cleaned_data

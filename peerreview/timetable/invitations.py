@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from peerreview.core.audit import record
 
-from . import exports
+from . import build, exports
 from .models import CalendarEntry, Session
 
 ACTIVE, CANCELLED = CalendarEntry.Status.ACTIVE, CalendarEntry.Status.CANCELLED
@@ -30,36 +30,70 @@ def fingerprint(s: Session) -> str:
     return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()
 
 
+def _person(e_or_who) -> tuple[str, str]:
+    """(name, email) of a membership or a participant."""
+    if hasattr(e_or_who, "user"):
+        return e_or_who.user.get_full_name(), e_or_who.user.email
+    return e_or_who.name, e_or_who.email
+
+
 @transaction.atomic
 def sync(review) -> dict[str, int]:
-    """Bring the review's calendar entries in line with the timetable; returns counts of what changed."""
-    entries = {
-        (e.session_id, e.person_key): e
-        for e in CalendarEntry.objects.select_for_update().filter(session__review=review)
-    }
+    """Bring the review's calendar entries in line with the timetable; returns counts of what changed.
+
+    Only active team members count as a session's peers: a member removed from the team (access revoked or
+    ended) has their entries cancelled, as has a participant who was deleted (their entries lose the link but
+    keep the name and email, so the next send still reaches them).
+    """
+    entries: dict[tuple[int, str], CalendarEntry] = {}
+    orphans: list[CalendarEntry] = []
+    for e in CalendarEntry.objects.select_for_update().filter(session__review=review):
+        if e.membership_id or e.participant_id:
+            entries[e.session_id, e.person_key] = e
+        else:
+            orphans.append(e)
+    team = {m.pk: m for m in build.team(review)}
     counts = {"added": 0, "updated": 0, "cancelled": 0}
     wanted: set[tuple[int, str]] = set()
     sessions = Session.objects.filter(review=review, is_dropped=False, day__isnull=False, start__isnull=False)
     for s in sessions.prefetch_related("session_peers", "participants"):
         fp = fingerprint(s)
-        people = [(f"m{sp.membership_id}", {"membership_id": sp.membership_id}) for sp in s.session_peers.all()]
-        people += [(f"p{p.pk}", {"participant_id": p.pk}) for p in s.participants.all()]
+        people = [
+            (f"m{sp.membership_id}", {"membership": team[sp.membership_id]})
+            for sp in s.session_peers.all()
+            if sp.membership_id in team
+        ]
+        people += [(f"p{p.pk}", {"participant": p}) for p in s.participants.all()]
         for key, who in people:
             wanted.add((s.pk, key))
+            name, email = _person(next(iter(who.values())))
             e = entries.get((s.pk, key))
             if e is None:
                 CalendarEntry.objects.create(
-                    session=s, uid=f"{s.uid.split('@')[0]}-{key}@peerreview", fingerprint=fp, **who
+                    session=s,
+                    uid=f"{s.uid.split('@')[0]}-{key}@peerreview",
+                    fingerprint=fp,
+                    name=name,
+                    email=email,
+                    **who,
                 )
                 counts["added"] += 1
-            elif e.status == CANCELLED or e.fingerprint != fp:
+                continue
+            fields = []
+            if (e.name, e.email) != (name, email):
+                e.name, e.email = name, email
+                fields += ["name", "email"]
+            if e.status == CANCELLED or e.fingerprint != fp:
                 e.sequence += 1
                 e.status = ACTIVE
                 e.fingerprint = fp
-                e.save(update_fields=["sequence", "status", "fingerprint"])
+                fields += ["sequence", "status", "fingerprint"]
                 counts["updated"] += 1
-    for key, e in entries.items():
-        if key not in wanted and e.status == ACTIVE:
+            if fields:
+                e.save(update_fields=fields)
+    gone = [e for key, e in entries.items() if key not in wanted] + orphans
+    for e in gone:
+        if e.status == ACTIVE:
             e.status = CANCELLED
             e.sequence += 1
             e.save(update_fields=["status", "sequence"])
@@ -79,19 +113,17 @@ def person_calendar(review, membership, *, cancelled: bool = False) -> bytes | N
     return exports.entries_calendar(review, list(entries), cancelled=cancelled)
 
 
+def participant_calendar(review, participant, *, cancelled: bool = False) -> bytes | None:
+    """A participant's invitations or cancellations, for the organiser to pass on (say, with no email address)."""
+    entries = _entries(review).filter(participant=participant, status=CANCELLED if cancelled else ACTIVE)
+    return exports.entries_calendar(review, list(entries), cancelled=cancelled)
+
+
 def _ics_part(data: bytes, method: str, filename: str) -> MIMEText:
     part = MIMEText(data.decode("utf-8"), "calendar", "utf-8")
     part.set_param("method", method)
     part.add_header("Content-Disposition", "attachment", filename=filename)
     return part
-
-
-def _email_for(e: CalendarEntry) -> str:
-    return e.membership.user.email if e.membership_id else e.participant.email
-
-
-def _name_for(e: CalendarEntry) -> str:
-    return e.membership.user.get_full_name() if e.membership_id else e.participant.name
 
 
 @transaction.atomic
@@ -106,7 +138,7 @@ def send(review, *, by) -> dict[str, int]:
     messages, sent = [], []
     now = timezone.now()
     for group in people.values():
-        email = _email_for(group[0])
+        email = group[0].person_email()
         # A cancellation of something never sent needs no email.
         invites = [e for e in group if e.status == ACTIVE]
         cancels = [e for e in group if e.status == CANCELLED and e.sent_hash]
@@ -116,7 +148,7 @@ def send(review, *, by) -> dict[str, int]:
         sent += group
         if not invites and not cancels:
             continue
-        lines = [f"Dear {_name_for(group[0])},", "", f"Your sessions for the peer review of {review.title}:"]
+        lines = [f"Dear {group[0].person_name()},", "", f"Your sessions for the peer review of {review.title}:"]
         lines += [f"* {e.session.title}, {e.session.day:%A %-d %B} {e.session.start:%H:%M}" for e in invites]
         if cancels:
             lines += ["", "Cancelled (you no longer need to attend):"]

@@ -245,8 +245,10 @@ class SolveRun(models.Model):
 class CalendarEntry(models.Model):
     """One person's invitation to one session: a stable UID per (session, person) and its own SEQUENCE.
 
-    Kept in step by calendar.sync() after every timetable change. A person taken off a session, or a
+    Kept in step by invitations.sync() after every timetable change. A person taken off a session, or a
     dropped session, leaves the entry cancelled with a higher SEQUENCE so that person gets a cancellation.
+    The person's name and email are copied onto the entry, so a participant who is deleted (or a team member
+    whose membership row goes) still gets the cancellation: the link becomes empty and the entry is cancelled.
     """
 
     class Status(models.TextChoices):
@@ -255,11 +257,14 @@ class CalendarEntry(models.Model):
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="calendar_entries")
     membership = models.ForeignKey(
-        "reviews.Membership", null=True, blank=True, on_delete=models.CASCADE, related_name="timetable_calendar"
+        "reviews.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="timetable_calendar"
     )
     participant = models.ForeignKey(
-        Participant, null=True, blank=True, on_delete=models.CASCADE, related_name="calendar_entries"
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="calendar_entries"
     )
+    # Who it is for, as last known (kept when the participant or membership is deleted).
+    name = models.CharField(max_length=150, blank=True)
+    email = models.EmailField(blank=True)
     uid = models.CharField(max_length=120, unique=True)
     sequence = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
@@ -273,8 +278,7 @@ class CalendarEntry(models.Model):
         ordering = ["session__day", "session__start"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(membership__isnull=False, participant__isnull=True)
-                | models.Q(membership__isnull=True, participant__isnull=False),
+                condition=~models.Q(membership__isnull=False, participant__isnull=False),
                 name="calendar_entry_one_person",
             ),
             models.UniqueConstraint(fields=["session", "membership"], name="unique_calendar_entry_peer"),
@@ -286,7 +290,22 @@ class CalendarEntry(models.Model):
 
     @property
     def person_key(self) -> str:
-        return f"m{self.membership_id}" if self.membership_id else f"p{self.participant_id}"
+        """m<membership id> or p<participant id>; x:<email> (or x<entry id>) once the person has been deleted."""
+        if self.membership_id:
+            return f"m{self.membership_id}"
+        if self.participant_id:
+            return f"p{self.participant_id}"
+        return f"x:{self.email.lower()}" if self.email else f"x{self.pk}"
+
+    def person_email(self) -> str:
+        if self.membership_id:
+            return self.membership.user.email
+        return self.participant.email if self.participant_id else self.email
+
+    def person_name(self) -> str:
+        if self.membership_id:
+            return self.membership.user.get_full_name()
+        return self.participant.name if self.participant_id else self.name
 
     def state_hash(self) -> str:
         import hashlib

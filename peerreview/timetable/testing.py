@@ -43,11 +43,13 @@ URL_EXAMPLES.update(
     {
         "timetable:participant_edit": lambda w: {"participant_id": w.extra["participant"].pk},
         "timetable:participant_delete": lambda w: {"participant_id": w.extra["participant"].pk},
+        "timetable:participant_ics": lambda w: {"participant_id": w.extra["participant"].pk},
         "timetable:room_delete": lambda w: {"room_id": w.extra["room"].pk},
         "timetable:session": lambda w: {"session_id": w.extra["session"].pk},
         "timetable:session_edit": lambda w: {"session_id": w.extra["session"].pk},
         "timetable:session_drop": lambda w: {"session_id": w.extra["session"].pk},
         "timetable:session_undo": lambda w: {"session_id": w.extra["session"].pk},
+        "timetable:session_preview": lambda w: {"session_id": w.extra["session"].pk},
         "timetable:unavailability_delete": lambda w: {"unavailability_id": w.extra["unavailability"].pk},
         "timetable:peer_edit": lambda w: {"membership_id": w.extra["peer"].pk},
         "timetable:person": lambda w: {"membership_id": w.extra["peer"].pk},

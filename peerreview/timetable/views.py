@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from peerreview.core.audit import log_access
 from peerreview.core.roles import Role
-from peerreview.solver.timetable import RULES, SOFT_RULES, Weights, capacity_report, check, problem_to_json
+from peerreview.solver.timetable import RULES, SOFT_RULES, Weights, check, problem_to_json
 
 from . import actions, build, exports, invitations
 from .forms import (
@@ -56,7 +56,7 @@ def _form_page(request, form, *, title, intro="", button="Save", back=None, enct
 
 
 def _row(s: Session) -> dict:
-    peers = [sp.membership for sp in s.session_peers.all()]
+    peers = [sp.membership for sp in s.session_peers.all() if sp.membership.is_active]
     return {
         "s": s,
         "peers": ", ".join(m.user.get_full_name() for m in peers),
@@ -70,21 +70,48 @@ def _row(s: Session) -> dict:
 # The week
 # ---------------------------------------------------------------------------------------------
 VIEWS = {"day": "By day", "peer": "By peer", "participant": "By participant", "room": "By room"}
+LAYOUTS = {"list": "List", "grid": "Grid"}
+
+
+def _day_label(d: dt.date) -> str:
+    return f"{d:%A} {d.day} {d:%B}"
+
+
+def _grid(caption: str, columns: list[str], rows: list[dict], column_of) -> dict:
+    """A grid: a row for each start time, a column for each peer or day; ``column_of(row)`` lists the row's
+    column indexes. Each cell holds the sessions that start then."""
+    times = sorted({r["s"].start for r in rows})
+    cells = {t: [[] for _ in columns] for t in times}
+    for r in rows:
+        for i in column_of(r):
+            cells[r["s"].start][i].append(r)
+    out = []
+    for t in times:
+        # A whole-team event (the same one session in every column) is one cell across the row.
+        first = cells[t][0]
+        same = len(columns) > 1 and len(first) == 1 and all(len(c) == 1 and c[0] is first[0] for c in cells[t])
+        out.append((t, cells[t], first[0] if same else None))
+    return {"caption": caption, "columns": columns, "rows": out}
 
 
 def week(request: HttpRequest, review_id: int) -> HttpResponse:
+    """The week by day, peer, participant or room, as lists or as grids (times down, peers or days across)."""
     review = request.review
     view = request.GET.get("view", "day")
     if view not in VIEWS:
         view = "day"
+    layout = request.GET.get("layout", "list")
+    if layout not in LAYOUTS:
+        layout = "list"
     rows = [_row(s) for s in _sessions(review, is_dropped=False, day__isnull=False)]
     unplaced = Session.objects.filter(review=review, is_dropped=False, day__isnull=True).count()
+    days = build.week_days(review)
     groups = []
     if view == "day":
         by_day = defaultdict(list)
         for r in rows:
             by_day[r["s"].day].append(r)
-        groups = [(f"{d:%A} {d.day} {d:%B}", by_day.get(d, [])) for d in build.week_days(review)]
+        groups = [(_day_label(d), by_day.get(d, [])) for d in days]
     elif view == "peer":
         for m in build.team(review):
             groups.append((m.user.get_full_name(), [r for r in rows if m.pk in r["peer_ids"]]))
@@ -95,14 +122,33 @@ def week(request: HttpRequest, review_id: int) -> HttpResponse:
         for room in Room.objects.filter(review=review):
             groups.append((str(room), [r for r in rows if r["s"].placed_room_id == room.pk]))
         groups.append(("Online", [r for r in rows if r["s"].mode == Session.Mode.ONLINE]))
+    grids = []
+    if layout == "grid" and view == "day":
+        team = build.team(review)
+        index = {m.pk: i for i, m in enumerate(team)}
+        names = [m.user.get_full_name() for m in team]
+        for caption, day_rows in groups:
+            grids.append(
+                _grid(caption, names, day_rows, lambda r: sorted(index[pk] for pk in r["peer_ids"] if pk in index))
+            )
+    elif layout == "grid":
+        index = {d: i for i, d in enumerate(days)}
+        names = [f"{d:%a} {d.day} {d:%b}" for d in days]
+        grids = [
+            _grid(caption, names, g_rows, lambda r: [index[r["s"].day]] if r["s"].day in index else [])
+            for caption, g_rows in groups
+        ]
     return render(
         request,
         "timetable/week.html",
         {
             "view": view,
             "views": VIEWS,
+            "layout": layout,
+            "layouts": LAYOUTS,
             "show_day": view != "day",
             "groups": groups,
+            "grids": grids,
             "unplaced": unplaced,
             "count": len(rows),
             "can_edit": request.membership.role in EDITORS,
@@ -369,7 +415,7 @@ def solve(request: HttpRequest, review_id: int) -> HttpResponse:
     except build.BuildError as e:
         errors = e.errors
     else:
-        capacity = capacity_report(problem)
+        capacity = build.capacity_lines(problem)
     if request.method == "POST" and not errors:
         kind = SolveRun.Kind.REPAIR if request.POST.get("kind") == "repair" else SolveRun.Kind.SOLVE
         try:
@@ -429,17 +475,24 @@ def run_stop(request: HttpRequest, review_id: int, run_id: int) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------
 # One session: details, moving by hand, undo
 # ---------------------------------------------------------------------------------------------
-def session(request: HttpRequest, review_id: int, session_id: int) -> HttpResponse:
+def _preview(s: Session, form: MoveForm) -> dict:
+    """The preview of a valid move form: what the move would break and how the score changes. Nothing is saved."""
+    values = form.values()
+    out = {
+        "key": form.key(),
+        "when": f"{values['day']:%A} {values['day'].day} {values['day']:%B} at {values['start']:%H:%M}",
+    }
+    try:
+        out.update(
+            build.preview_move(s, day=values["day"], start=values["start"], peers=values["peers"], room=values["room"])
+        )
+    except build.BuildError as e:
+        out["problem_errors"] = e.errors
+    return out
+
+
+def _session_page(request: HttpRequest, s: Session, form, preview=None) -> HttpResponse:
     review = request.review
-    s = get_object_or_404(_sessions(review), pk=session_id)
-    is_pcm = request.membership.role == Role.PCM
-    form = MoveForm(s, request.POST or None) if is_pcm else None
-    if request.method == "POST":
-        if not is_pcm:
-            raise Http404
-        if form.is_valid():
-            actions.move_session(s, by=request.user, **form.values())
-            return redirect("timetable:session", review_id=review_id, session_id=session_id)
     broken, errors = [], []
     if s.is_placed:
         try:
@@ -450,8 +503,49 @@ def session(request: HttpRequest, review_id: int, session_id: int) -> HttpRespon
     return render(
         request,
         "timetable/session.html",
-        {"s": s, "row": _row(s), "form": form, "broken": broken, "problem_errors": errors, "is_pcm": is_pcm},
+        {
+            "s": s,
+            "row": _row(s),
+            "form": form,
+            "broken": broken,
+            "broken_rules": len({v.rule_code for v in broken}),
+            "problem_errors": errors,
+            "is_pcm": request.membership.role == Role.PCM,
+            "preview": preview,
+        },
     )
+
+
+def session(request: HttpRequest, review_id: int, session_id: int) -> HttpResponse:
+    """A session. The PCM can move it by hand: "Check this move" (or, with JavaScript, any change to the form)
+    previews the rules it would break; "Move the session" then saves the move that was previewed."""
+    s = get_object_or_404(_sessions(request.review), pk=session_id)
+    is_pcm = request.membership.role == Role.PCM
+    form = MoveForm(s, request.POST or None) if is_pcm else None
+    preview = None
+    if request.method == "POST":
+        if not is_pcm:
+            raise Http404
+        if form.is_valid():
+            if request.POST.get("action") == "move" and request.POST.get("previewed") == form.key():
+                actions.move_session(s, by=request.user, **form.values())
+                return redirect("timetable:session", review_id=review_id, session_id=session_id)
+            preview = _preview(s, form)
+    return _session_page(request, s, form, preview)
+
+
+@require_POST
+def session_preview(request: HttpRequest, review_id: int, session_id: int) -> HttpResponse:
+    """HTMX: the preview of the move form as it stands (nothing is saved). Without HTMX, the whole page."""
+    s = get_object_or_404(_sessions(request.review), pk=session_id)
+    form = MoveForm(s, request.POST)
+    if not request.htmx:
+        return _session_page(request, s, form, _preview(s, form) if form.is_valid() else None)
+    if form.is_valid():
+        preview = _preview(s, form)
+    else:
+        preview = {"invalid": [e for errors in form.errors.values() for e in errors]}
+    return render(request, "timetable/_move_preview.html", {"s": s, "preview": preview})
 
 
 @require_POST
@@ -521,6 +615,22 @@ def person_ics(request: HttpRequest, review_id: int, membership_id: int) -> Http
     response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
     name = "cancelled" if cancelled else "sessions"
     response["Content-Disposition"] = f'attachment; filename="{name}-{dt.date.today():%Y%m%d}.ics"'
+    return response
+
+
+def participant_ics(request: HttpRequest, review_id: int, participant_id: int) -> HttpResponse:
+    """A participant's calendar file (their invitations, or with ?cancelled=1 their cancellations)."""
+    p = get_object_or_404(Participant, pk=participant_id, review=request.review)
+    cancelled = request.GET.get("cancelled") == "1"
+    data = invitations.participant_calendar(request.review, p, cancelled=cancelled)
+    if data is None:
+        what = "cancelled sessions" if cancelled else "sessions in the week"
+        messages.info(request, f"{p.name} has no {what}")
+        return redirect("timetable:setup", review_id=review_id)
+    log_access(request, "download", p)
+    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    name = "cancelled" if cancelled else "sessions"
+    response["Content-Disposition"] = f'attachment; filename="{name}-participant-{p.pk}.ics"'
     return response
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import icalendar
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from peerreview.core.browser import assert_accessible, sign_in_browser
 from peerreview.core.roles import Role
@@ -93,16 +94,28 @@ def test_organiser_and_pcm_build_solve_repair_and_send_the_week(browser_page, li
     assert page.get_by_text("This session breaks none of the rules").is_visible()
     assert_accessible(page)
 
-    # Moving it onto the council overview breaks a rule, shown at once; the PCM undoes it.
+    # Choosing the council overview's time shows at once, before saving, the rule the move would break.
     overview = Session.objects.get(review=review, kind="overview")
+    interview = Session.objects.get(review=review, title="Interview with the Head of Early Help")
+    placed = interview.placement()
     page.get_by_label("Day", exact=True).select_option(overview.fixed_day.isoformat())
     page.get_by_label("Start time").select_option(overview.fixed_start.strftime("%H:%M"))
-    page.get_by_role("button", name="Move the session").click()
+    preview = page.locator("#move-preview")
+    expect(preview).to_contain_text(f"If you move it to {overview.fixed_day:%A} {overview.fixed_day.day}")
+    expect(preview).to_contain_text(f"at {overview.fixed_start:%H:%M}")
+    expect(preview.locator(".app-preview-rules")).to_contain_text("Nobody is double-booked")
+    expect(preview).to_contain_text("score (lower is better) would")
+    assert Session.objects.get(pk=interview.pk).placement() == placed  # nothing saved yet
+    assert_accessible(page)
+    # The PCM confirms; the page shows the broken rule with an undo, and the PCM undoes it.
+    preview.get_by_role("button", name="Move the session").click()
     broken = page.locator(".app-broken-rules")
     assert "Nobody is double-booked" in broken.inner_text()
     assert_accessible(page)
     page.get_by_role("button", name="Undo the move").click()
     assert page.get_by_text("This session breaks none of the rules").is_visible()
+
+    assert Session.objects.get(pk=interview.pk).placement() == placed
 
     # The interviewee falls ill on the day of the interview; the PCM repairs the week.
     interview = Session.objects.get(review=review, title="Interview with the Head of Early Help")
@@ -119,6 +132,12 @@ def test_organiser_and_pcm_build_solve_repair_and_send_the_week(browser_page, li
     assert_accessible(page)
     moved = Session.objects.get(pk=interview.pk)
     assert moved.day != interview.day and moved.sequence == interview.sequence + 1
+
+    # The week as a grid, peers across; printable with a button from the static script.
+    page.goto(f"{base}/?view=day&layout=grid")
+    assert page.get_by_role("columnheader", name="Tom Barker").first.is_visible()
+    assert page.get_by_role("button", name="Print this timetable").is_visible()
+    assert_accessible(page)
 
     # Sending it: the XLSX, and a peer's calendar file.
     page.goto(f"{base}/")

@@ -1,6 +1,10 @@
 import datetime as dt
+import re
+
+from django.urls import reverse
 
 from peerreview.core.roles import Role
+from peerreview.core.testing import error_messages
 from peerreview.timetable import actions
 from peerreview.timetable.models import Participant, Session
 
@@ -24,3 +28,19 @@ def small_week(world, interviews: int = 4) -> list[Session]:
 
 def monday(world) -> dt.date:
     return world.review.delivery_start
+
+
+def previewed_key(html: str) -> str:
+    m = re.search(r'name="previewed" value="(\w+)"', html)
+    assert m, "no preview on the page"
+    return m.group(1)
+
+
+def move_by_hand(client, world, session, data: dict):
+    """Move a session through the preview: "Check this move", then "Move the session"."""
+    url = reverse("timetable:session", kwargs={"review_id": world.review.pk, "session_id": session.pk})
+    r = client.post(url, {**data, "action": "check"})
+    assert r.status_code == 200, error_messages(r)
+    r = client.post(url, {**data, "action": "move", "previewed": previewed_key(r.content.decode())})
+    assert r.status_code == 302, error_messages(r)
+    return r

@@ -1,6 +1,7 @@
 """Per-person calendar invitations: stable UIDs, SEQUENCE on moves, cancellations, and sending by email."""
 
 import icalendar
+import pytest
 from django.urls import reverse
 
 from peerreview.core.audit import AuditEvent
@@ -9,7 +10,7 @@ from peerreview.core.testing import error_messages
 from peerreview.timetable import build
 from peerreview.timetable.models import CalendarEntry, Session, SolveRun
 
-from .helpers import small_week
+from .helpers import move_by_hand, small_week
 
 
 def url(name, world, **kwargs):
@@ -47,11 +48,8 @@ def events(cal) -> dict:
 
 
 def move(world, s, day, start, peers):
-    r = world.client(Role.PCM).post(
-        url("session", world, session_id=s.pk),
-        {"day": day.isoformat(), "start": start, "peers": [str(m.pk) for m in peers]},
-    )
-    assert r.status_code == 302, error_messages(r)
+    data = {"day": day.isoformat(), "start": start, "peers": [str(m.pk) for m in peers]}
+    move_by_hand(world.client(Role.PCM), world, s, data)
 
 
 def test_moving_keeps_each_persons_uid_and_raises_sequence(world):
@@ -165,3 +163,87 @@ def test_only_the_pcm_can_send(world, mailoutbox):
     page = world.client(Role.PCM).get(url("week", world)).content.decode()
     assert "Send calendar invitations" in page
     assert "Send calendar invitations" not in world.client(Role.PEER).get(url("week", world)).content.decode()
+
+
+def sent_to(mailoutbox, email) -> dict[str, icalendar.Calendar]:
+    (msg,) = [m for m in mailoutbox if m.to == [email]]
+    return attachments(msg)
+
+
+@pytest.mark.parametrize("kind", ["person", "group"])
+def test_deleting_a_participant_or_staff_group_sends_them_a_cancellation(world, mailoutbox, kind):
+    s = solved_week(world)
+    participant = s.participants.get()
+    participant.kind = kind
+    participant.save()
+    c = world.client(Role.PCM)
+    c.post(url("send_invitations", world))
+    entry = CalendarEntry.objects.get(session=s, participant=participant)
+    invited = events(sent_to(mailoutbox, participant.email)["REQUEST"])[entry.uid]
+    mailoutbox.clear()
+
+    r = world.client(Role.ORGANISER).post(url("participant_delete", world, participant_id=participant.pk))
+    assert r.status_code == 302
+    c.post(url("send_invitations", world))
+    parts = sent_to(mailoutbox, participant.email)
+    assert set(parts) == {"CANCEL"} and str(parts["CANCEL"]["METHOD"]) == "CANCEL"
+    event = events(parts["CANCEL"])[entry.uid]  # same UID, higher SEQUENCE
+    assert int(event["SEQUENCE"]) == int(invited["SEQUENCE"]) + 1
+    assert str(event["STATUS"]) == "CANCELLED"
+    # Only the deleted participant hears: the peers' sessions did not change.
+    assert [m.to for m in mailoutbox] == [[participant.email]]
+    mailoutbox.clear()
+    c.post(url("send_invitations", world))
+    assert mailoutbox == []
+
+
+def test_taking_a_peer_off_the_team_sends_them_cancellations(world, mailoutbox):
+    s = solved_week(world)
+    _a, b = [sp.membership for sp in s.session_peers.order_by("membership_id")]
+    c = world.client(Role.PCM)
+    c.post(url("send_invitations", world))
+    theirs = {e.uid: e.sequence for e in CalendarEntry.objects.filter(membership=b, status="active")}
+    assert theirs
+    mailoutbox.clear()
+
+    r = c.post(reverse("reviews:revoke", args=[world.review.pk, b.pk]), {"reason": "Called away"})
+    assert r.status_code == 302
+    c.post(url("send_invitations", world))
+    parts = sent_to(mailoutbox, b.user.email)
+    assert set(parts) == {"CANCEL"}
+    cancelled = events(parts["CANCEL"])
+    assert set(cancelled) == set(theirs)
+    for uid, seq in theirs.items():
+        assert int(cancelled[uid]["SEQUENCE"]) == seq + 1 and str(cancelled[uid]["STATUS"]) == "CANCELLED"
+    # The week no longer shows them, and the check asks for another peer until the week is repaired.
+    c.get(url("week", world))  # shows the flash messages
+    assert b.user.get_full_name() not in c.get(url("week", world)).content.decode()
+    assert any(v.rule_code == "peers_needed" and s.solver_id in v.session_ids for v in build.violations(world.review))
+    r = c.post(url("solve", world), {"kind": "repair"})
+    assert SolveRun.objects.filter(review=world.review).latest("created").status == SolveRun.Status.DONE
+    assert build.violations(world.review) == []
+    assert not s.session_peers.filter(membership=b).exists()
+
+
+def test_organiser_downloads_a_participants_calendar_file(world):
+    s = solved_week(world)
+    participant = s.participants.get()
+    entry = CalendarEntry.objects.get(session=s, participant=participant)
+    c = world.client(Role.ORGANISER)
+    r = c.get(url("participant_ics", world, participant_id=participant.pk))
+    assert r["Content-Type"].startswith("text/calendar")
+    cal = icalendar.Calendar.from_ical(r.content)
+    assert str(cal["METHOD"]) == "REQUEST"
+    event = events(cal)[entry.uid]
+    assert int(event["SEQUENCE"]) == entry.sequence and event.decoded("DTSTART").date() == s.day
+    assert participant.email in str(event["ATTENDEE"])
+    assert "Calendar file" in c.get(url("setup", world)).content.decode()
+    # Dropped: the same UID as a cancellation.
+    c.post(url("session_drop", world, session_id=s.pk))
+    r = c.get(url("participant_ics", world, participant_id=participant.pk))
+    assert r.status_code == 302  # nothing active left
+    cal = icalendar.Calendar.from_ical(
+        c.get(url("participant_ics", world, participant_id=participant.pk) + "?cancelled=1").content
+    )
+    assert str(cal["METHOD"]) == "CANCEL" and int(events(cal)[entry.uid]["SEQUENCE"]) == entry.sequence + 1
+    assert world.client(Role.PEER).get(url("participant_ics", world, participant_id=participant.pk)).status_code == 404

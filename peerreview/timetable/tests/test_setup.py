@@ -82,6 +82,12 @@ def test_session_with_impossible_length_is_refused(world):
     for minutes, message in [
         ("0", "The length must be more than 0 minutes"),
         ("900", "The length must be no more than the working day (510 minutes)"),
+        # 09:00–17:30 with a 30-minute lunch between 12:00 and 14:00: 12:30–17:30 is the longest that leaves lunch.
+        (
+            "480",
+            "The length must be no more than 300 minutes, so that everyone in it can still have a 30-minute lunch "
+            "between 12:00 and 14:00",
+        ),
     ]:
         r = c.post(
             url("session_add", world), {"title": "Long", "kind": "interview", "mode": "online", "minutes": minutes}

@@ -11,12 +11,14 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from peerreview.core.audit import AuditEvent
 from peerreview.core.roles import Role
 from peerreview.core.testing import error_messages
+from peerreview.solver.timetable import RULES
 from peerreview.timetable import build
 from peerreview.timetable.models import CalendarEntry, Participant, PeerSetting, Session, SolveRun, Unavailability
 
-from .helpers import small_week
+from .helpers import move_by_hand, previewed_key, small_week
 
 
 def url(name, world, **kwargs):
@@ -118,29 +120,93 @@ def test_infeasible_week_is_explained_in_words(world):
     assert not Session.objects.filter(review=world.review, day__isnull=False).exists()
 
 
-def test_moving_a_session_by_hand_shows_the_broken_rule_and_can_be_undone(world):
+def _onto_the_overview(world):
+    """A solved small week, an interview and move data that puts it on the council overview (a double booking)."""
     interviews = small_week(world)
     solve(world)
     s = interviews[0]
     s.refresh_from_db()
-    before = s.placement()
     overview = Session.objects.get(review=world.review, kind="overview")
-    c = world.client(Role.PCM)
     peers = [str(pk) for pk in s.session_peers.values_list("membership_id", flat=True)]
-    r = c.post(
-        url("session", world, session_id=s.pk),
-        {"day": overview.day.isoformat(), "start": overview.start.strftime("%H:%M"), "peers": peers},
-    )
-    assert r.status_code == 302
+    return s, {"day": overview.day.isoformat(), "start": overview.start.strftime("%H:%M"), "peers": peers}
+
+
+def _unchanged(s, before, entries):
+    s.refresh_from_db()
+    assert s.placement() == before and s.sequence == 0 and s.undo is None
+    assert list(CalendarEntry.objects.filter(session=s).values_list("sequence", "status")) == entries
+    assert not AuditEvent.objects.filter(verb="timetable.move").exists()
+
+
+def test_checking_a_move_shows_what_it_breaks_without_saving(world):
+    s, data = _onto_the_overview(world)
+    before = s.placement()
+    entries = list(CalendarEntry.objects.filter(session=s).values_list("sequence", "status"))
+    c = world.client(Role.PCM)
+    r = c.post(url("session", world, session_id=s.pk), {**data, "action": "check"})
+    assert r.status_code == 200 and error_messages(r) == []
+    page = r.content.decode()
+    preview = page[page.index('id="move-preview"') :]
+    # Both peers are double-booked: two breaches of one rule.
+    assert "This move would break 1 rule<" in preview and preview.count("<strong>Nobody is double-booked</strong>") == 2
+    assert "Council overview presentation" in preview
+    assert "score (lower is better) would" in preview and "Move the session" in preview
+    _unchanged(s, before, entries)
+    # "Move the session" with other choices than the ones checked shows the new preview and saves nothing.
+    other = {**data, "start": "16:00"}
+    r = c.post(url("session", world, session_id=s.pk), {**other, "action": "move", "previewed": previewed_key(page)})
+    assert r.status_code == 200 and "If you move it to" in r.content.decode()
+    _unchanged(s, before, entries)
+
+
+def test_the_preview_follows_the_form_with_htmx(world):
+    s, data = _onto_the_overview(world)
+    before = s.placement()
+    entries = list(CalendarEntry.objects.filter(session=s).values_list("sequence", "status"))
+    c = world.client(Role.PCM)
+    preview_url = url("session_preview", world, session_id=s.pk)
+    r = c.post(preview_url, data, HTTP_HX_REQUEST="true")
+    html = r.content.decode()
+    assert r.status_code == 200 and "<html" not in html
+    assert "Nobody is double-booked" in html and 'name="previewed"' in html
+    # The same rule labels as the solver.
+    assert RULES["double_booking"].label in html
+    r = c.post(preview_url, {**data, "peers": []}, HTTP_HX_REQUEST="true")
+    assert "choose at least one peer" in r.content.decode() and "Move the session" not in r.content.decode()
+    # Without HTMX, the whole page with the preview.
+    r = c.post(preview_url, data)
+    assert r.status_code == 200 and "This move would break" in r.content.decode()
+    _unchanged(s, before, entries)
+    # Only the PCM can preview.
+    assert world.client(Role.ORGANISER).post(preview_url, data, HTTP_HX_REQUEST="true").status_code == 404
+
+
+def test_confirming_a_checked_move_saves_it_and_it_can_be_undone(world):
+    s, data = _onto_the_overview(world)
+    before = s.placement()
+    c = world.client(Role.PCM)
+    move_by_hand(c, world, s, data)
     page = c.get(url("session", world, session_id=s.pk)).content.decode()
     assert "Nobody is double-booked" in page
     assert "Undo the move" in page
     s.refresh_from_db()
     assert s.sequence == 1 and s.undo == before
+    assert AuditEvent.objects.filter(verb="timetable.move").count() == 1
     c.post(url("session_undo", world, session_id=s.pk))
     s.refresh_from_db()
     assert s.placement() == before and s.sequence == 2
     assert "breaks none of the rules" in c.get(url("session", world, session_id=s.pk)).content.decode()
+
+
+def test_preview_of_a_harmless_move_shows_the_score_change(world):
+    s, data = _onto_the_overview(world)
+    c = world.client(Role.PCM)
+    # Its own place: nothing breaks and the score stays.
+    same = {**data, "day": s.day.isoformat(), "start": s.start.strftime("%H:%M")}
+    page = c.post(url("session", world, session_id=s.pk), {**same, "action": "check"}).content.decode()
+    assert "This move breaks none of the rules" in page
+    total = SolveRun.objects.filter(review=world.review).latest("created").result["objective"]
+    assert f"would stay at {total}" in page
 
 
 def test_move_form_errors_and_who_may_move(world):
@@ -213,8 +279,8 @@ def test_xlsx_and_calendars(world):
 
     # Move it: same UID, higher SEQUENCE.
     day = build.week_days(world.review)[2]
-    world.client(Role.PCM).post(
-        url("session", world, session_id=s.pk), {"day": day.isoformat(), "start": "14:00", "peers": [str(member.pk)]}
+    move_by_hand(
+        world.client(Role.PCM), world, s, {"day": day.isoformat(), "start": "14:00", "peers": [str(member.pk)]}
     )
     cal = icalendar.Calendar.from_ical(c.get(url("person_ics", world, membership_id=member.pk)).content)
     moved = {str(e["UID"]): e for e in cal.walk("VEVENT")}[uid]
@@ -313,3 +379,34 @@ def test_overlapping_unavailability_is_merged_before_solving(world):
         (day.isoformat(), "09:00", "17:30")
     ]
     assert solve(world).status == SolveRun.Status.DONE
+
+
+def test_the_week_as_grids_and_printable(world):
+    interviews = small_week(world)
+    solve(world)
+    c = world.client(Role.PEER)
+    s = interviews[0]
+    s.refresh_from_db()
+    team = build.team(world.review)
+    page = c.get(url("week", world) + "?view=day&layout=grid").content.decode()
+    # Per day: start times down, the peers across; the interview sits in its peers' columns only.
+    for m in team:
+        assert f'<th scope="col" class="govuk-table__header">{m.user.get_full_name()}</th>' in page
+    row = page[page.index(f"{s.start:%H:%M}</th>", page.index(f"{s.day:%A} {s.day.day} {s.day:%B}")) :]
+    row = row[: row.index("</tr>")]
+    cells = row.split('<td class="govuk-table__cell">')[1:]
+    peers = set(s.session_peers.values_list("membership_id", flat=True))
+    for m, cell in zip(team, cells, strict=True):
+        assert ("Interview 1" in cell) == (m.pk in peers)
+    assert "(everyone)" in page  # the whole-team overview spans the row
+    for view in ("peer", "participant", "room"):
+        page = c.get(url("week", world) + f"?view={view}&layout=grid").content.decode()
+        assert "app-timetable-grid" in page and "Interview 1" in page
+        assert f"{s.day:%a} {s.day.day} {s.day:%b}" in page  # days across
+    # Printable: a print button (from a static script) and a plain hint without JavaScript.
+    page = c.get(url("week", world)).content.decode()
+    assert "timetable/print.js" in page and "use your browser's print command" in page
+    # The capacity count names the date, as the week can have two Mondays.
+    page = world.client(Role.PCM).get(url("solve", world)).content.decode()
+    first = build.week_days(world.review)[0]
+    assert f"{first:%A} {first.day} {first:%B}: " in page

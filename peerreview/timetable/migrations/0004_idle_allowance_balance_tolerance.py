@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('timetable', '0002_calendar_entry'),
+        ('timetable', '0003_calendar_entry_keeps_person'),
     ]
 
     operations = [
