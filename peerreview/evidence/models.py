@@ -279,3 +279,35 @@ class Output(models.Model):
     def filename(self) -> str:
         stem = "feedback-presentation" if self.kind == "pptx" else "report"
         return f"{stem}-v{self.version}{'-draft' if self.status == 'draft' else ''}.{self.kind}"
+
+
+# Running totals for the pages that must stay fast at 100,000 notes. Database triggers (migration 0003) keep
+# them: every insert, delete or change of a note or a note's tag, whichever code or cascade makes it, including
+# bulk loads. Nothing in Python writes them.
+
+
+class NoteTally(models.Model):
+    """How many evidence notes a review has (the findings board's total without counting every note)."""
+
+    review = models.OneToOneField("reviews.Review", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    notes = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.notes} notes in review {self.review_id}"
+
+
+class MatrixCell(models.Model):
+    """How many notes are tagged to one line of enquiry from one source type: one cell of the evidence matrix."""
+
+    review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="+")
+    line = models.ForeignKey("reviews.ReviewLine", on_delete=models.CASCADE, related_name="+")
+    source_type = models.CharField(max_length=20, choices=SourceType.choices)
+    notes = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "line", "source_type"], name="one_matrix_cell_per_line_source")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line_id} × {self.source_type}: {self.notes}"

@@ -36,6 +36,7 @@ from .models import (
     FindingStatus,
     Note,
     NoteLine,
+    NoteTally,
     Output,
     OutputKind,
     SourceType,
@@ -186,19 +187,60 @@ def note_delete(request: HttpRequest, review_id: int, note_id: int) -> HttpRespo
     return redirect("evidence:notes", review_id=review_id)
 
 
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def _pagination(request, results) -> dict | None:
+    """GOV.UK pagination: previous and next, the first and last pages, and the pages either side of this one."""
+    if results is None or (results.page == 1 and not results.has_next):
+        return None
+    params = request.GET.copy()
+    params.pop("page", None)
+    base = f"?{params.urlencode()}&page=" if params else "?page="
+    current, last = results.page, results.num_pages
+    numbers = sorted({1, current - 1, current, current + 1} | ({last} if last else set()))
+    items, previous = [], 0
+    for n in numbers:
+        if n < 1 or (last and n > last) or (n > current and not results.has_next):
+            continue
+        if n - previous > 1:
+            items.append({"ellipsis": True})
+        items.append({"number": n, "href": f"{base}{n}", "current": n == current})
+        previous = n
+    return {
+        "items": items,
+        "previous": f"{base}{current - 1}" if current > 1 else None,
+        "next": f"{base}{current + 1}" if results.has_next else None,
+    }
+
+
 def notes(request: HttpRequest, review_id: int) -> HttpResponse:
     review = request.review
-    form = SearchForm(review, request.GET or None)
+    data = request.GET.copy()
+    data.pop("page", None)
+    form = SearchForm(review, data or None)
     results = None
+    page = _page_number(request)
     if form.is_valid():
         d = form.cleaned_data
         filters = search.Filters(
             line=d["line"], source_type=d["source_type"], peer=d["peer"], day=d["day"], leaning=d["leaning"]
         )
-        results = search.search(review, d["q"], filters)
+        results = search.search(review, d["q"], filters, page=page)
     elif not form.is_bound:
-        results = search.search(review, "")
-    return render(request, "evidence/notes.html", {"form": form, "results": results})
+        results = search.search(review, "", page=page)
+    prefix = reverse("evidence:finding", kwargs={"review_id": review.pk, "finding_id": 0}).removesuffix("0/")
+    for f in results.findings if results else []:
+        f.url = f"{prefix}{f.pk}/"
+    return render(
+        request,
+        "evidence/notes.html",
+        {"form": form, "results": results, "pagination": _pagination(request, results)},
+    )
 
 
 # Findings
@@ -256,7 +298,8 @@ def board(request: HttpRequest, review_id: int) -> HttpResponse:
         "unsupported": sum(not r["strength"].supported for r in rows),
         "challenged": sum(r["challenged"] for r in rows),
     }
-    note_count = review.notes.count()
+    # The running total kept by the database (migration 0003), not a count of every note.
+    note_count = NoteTally.objects.filter(review=review).values_list("notes", flat=True).first() or 0
     return render(
         request,
         "evidence/board.html",
