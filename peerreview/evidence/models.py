@@ -73,6 +73,8 @@ class Note(models.Model):
             models.Index(fields=["review", "day"], name="evidence_note_review_day"),
             models.Index(fields=["review", "source_type"], name="evidence_note_review_source"),
             models.Index(fields=["review", "-created"], name="evidence_note_review_created"),
+            # Search results, newest first a page at a time (PostgreSQL; SQLite's review index holds the id).
+            models.Index(fields=["review", "-id"], name="evidence_note_review_newest"),
         ]
 
     def __str__(self) -> str:

@@ -179,21 +179,32 @@ def _sqlite_match(review, query: str, filters: Filters) -> str:
     return f"{match} AND body : ({words})" if words else match
 
 
+def _page_of(matches: list[int], newest, offset: int, limit: int) -> tuple[list[int], int]:
+    """Up to COUNT_CAP + 1 matching ids in any order give the capped count; when that is all of them, the page is
+    cut from them here. Otherwise matches are common, and `newest()` (ordered, stopping at the page) is quick."""
+    if len(matches) <= COUNT_CAP:
+        matches.sort(reverse=True)
+        return matches[offset : offset + limit], len(matches)
+    return newest(), len(matches)
+
+
 def _sqlite_page(review, query, filters, offset, limit) -> tuple[list[int], int]:
     """The note ids of one page, newest first, and the capped count, straight from the FTS5 index."""
     match = _sqlite_match(review, query, filters)
+    table = "evidence_note_fts"
+
+    def newest():
+        with connection.cursor() as c:
+            c.execute(
+                f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s OFFSET %s",
+                [match, limit, offset],
+            )
+            return [r[0] for r in c.fetchall()]
+
     with connection.cursor() as c:
-        c.execute(
-            "SELECT rowid FROM evidence_note_fts WHERE evidence_note_fts MATCH %s ORDER BY rowid DESC LIMIT %s OFFSET %s",
-            [match, limit, offset],
-        )
-        ids = [r[0] for r in c.fetchall()]
-        c.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM evidence_note_fts WHERE evidence_note_fts MATCH %s LIMIT %s)",
-            [match, COUNT_CAP + 1],
-        )
-        count = c.fetchone()[0]
-    return ids, count
+        c.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH %s LIMIT %s", [match, COUNT_CAP + 1])
+        matches = [r[0] for r in c.fetchall()]
+    return _page_of(matches, newest, offset, limit)
 
 
 def _filtered(review, filters: Filters):
@@ -226,11 +237,15 @@ def _orm_page(review, query, filters, offset, limit) -> tuple[list[int], int]:
     notes = _filtered(review, filters)
     if query and not _sqlite():
         notes = _postgres_match(notes, query)
-    ids = list(notes.order_by("-id").values_list("id", flat=True)[offset : offset + limit])
-    # Counting every match of a common word in 100,000 notes is slow and nobody needs the exact figure.
-    # Unordered, so the database stops at the cap instead of sorting every match first.
-    count = notes.order_by()[: COUNT_CAP + 1].count()
-    return ids, count
+    # Unordered, so the database stops at the cap instead of sorting every match first; and a rare word is found
+    # through the GIN index, where "newest first" alone would walk the review's notes until it had a page.
+    matches = list(notes.order_by().values_list("id", flat=True)[: COUNT_CAP + 1])
+    return _page_of(
+        matches,
+        lambda: list(notes.order_by("-id").values_list("id", flat=True)[offset : offset + limit]),
+        offset,
+        limit,
+    )
 
 
 def _load(ids: list[int], review) -> list[Note]:

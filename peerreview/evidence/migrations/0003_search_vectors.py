@@ -201,6 +201,10 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.AddIndex(
+            model_name="note",
+            index=models.Index(fields=["review", "-id"], name="evidence_note_review_newest"),
+        ),
         migrations.RunPython(
             _run({"sqlite": SQLITE, "postgresql": POSTGRES}),
             _run({"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}),
