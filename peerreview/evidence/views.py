@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from peerreview.core.audit import log_access
@@ -269,6 +270,13 @@ def _strength_rows(review, findings):
     return rows
 
 
+BOARD_ROW = (
+    '<tr class="govuk-table__row"><td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a></td>'
+    '<td class="govuk-table__cell">{}</td><td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--{}">{}'
+    '</strong> <span class="govuk-body-s">{}</span></td></tr>'
+)
+
+
 def board(request: HttpRequest, review_id: int) -> HttpResponse:
     review = request.review
     # Only what the board shows: no finding details and no line objects (the groups come from review.lines).
@@ -282,9 +290,12 @@ def board(request: HttpRequest, review_id: int) -> HttpResponse:
     prefix = reverse("evidence:finding", kwargs={"review_id": review.pk, "finding_id": 0}).removesuffix("0/")
     for r in rows:
         f, s = r["finding"], r["strength"]
-        r["url"] = f"{prefix}{f.pk}/"
-        r["kind"] = f.get_kind_display()
-        r["evidence"] = f"{s.summary}; {s.contradicting} against" if s.contradicting else s.summary
+        evidence = f"{s.summary}; {s.contradicting} against" if s.contradicting else s.summary
+        # Each row is built here, escaped by format_html: 300 rows through the template engine were a third of
+        # the page's time.
+        r["html"] = format_html(
+            BOARD_ROW, f"{prefix}{f.pk}/", f.title, f.get_kind_display(), r["colour"], r["tag"], evidence
+        )
     lines = list(review.lines.all())
     titles = build.line_titles(lines)
     groups = [
