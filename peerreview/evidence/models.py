@@ -289,13 +289,21 @@ class Output(models.Model):
 
 
 class NoteTally(models.Model):
-    """How many evidence notes a review has (the findings board's total without counting every note)."""
+    """How many evidence notes a review has per day and session (0: no session). The board's total, the team
+    meeting's days, its count for the day and each session's count, without counting notes."""
 
-    review = models.OneToOneField("reviews.Review", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    session_key = models.IntegerField()  # the session's id, or 0 for notes from documents, data or case audits
     notes = models.IntegerField(default=0)
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "day", "session_key"], name="one_note_tally_per_day_session")
+        ]
+
     def __str__(self) -> str:
-        return f"{self.notes} notes in review {self.review_id}"
+        return f"{self.notes} notes in review {self.review_id} on {self.day}"
 
 
 class MatrixCell(models.Model):

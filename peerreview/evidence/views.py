@@ -1,8 +1,7 @@
 import datetime
 
 from django.contrib import messages
-from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -309,8 +308,8 @@ def board(request: HttpRequest, review_id: int) -> HttpResponse:
         "unsupported": sum(not r["strength"].supported for r in rows),
         "challenged": sum(r["challenged"] for r in rows),
     }
-    # The running total kept by the database (migration 0003), not a count of every note.
-    note_count = NoteTally.objects.filter(review=review).values_list("notes", flat=True).first() or 0
+    # The running totals kept by the database (migration 0003), not a count of every note.
+    note_count = NoteTally.objects.filter(review=review).aggregate(n=Sum("notes"))["n"] or 0
     return render(
         request,
         "evidence/board.html",
@@ -536,18 +535,9 @@ def matrix(request: HttpRequest, review_id: int) -> HttpResponse:
 
 
 def _note_days(review) -> list[datetime.date]:
-    """The distinct days of the review's notes, in order. A loose index scan on (review, day): one index probe
-    per day instead of reading all of the review's notes (PostgreSQL cannot skip through an index by itself)."""
-    table = connection.ops.quote_name(Note._meta.db_table)
-    sql = (
-        f"WITH RECURSIVE d(day) AS (SELECT MIN(day) FROM {table} WHERE review_id = %s "
-        f"UNION ALL SELECT (SELECT MIN(day) FROM {table} WHERE review_id = %s AND day > d.day) FROM d "
-        "WHERE d.day IS NOT NULL) SELECT day FROM d WHERE day IS NOT NULL"
-    )
-    with connection.cursor() as c:
-        c.execute(sql, [review.pk, review.pk])
-        rows = [r[0] for r in c.fetchall()]
-    return [datetime.date.fromisoformat(d) if isinstance(d, str) else d for d in rows]
+    """The distinct days of the review's notes, in order, from the running totals (a few rows per day)."""
+    tally = NoteTally.objects.filter(review=review, notes__gt=0)
+    return list(tally.order_by("day").values_list("day", flat=True).distinct())
 
 
 def meeting(request: HttpRequest, review_id: int) -> HttpResponse:
@@ -571,20 +561,24 @@ def meeting(request: HttpRequest, review_id: int) -> HttpResponse:
         .select_related("line")
         .order_by("-updated")[:50]
     )
-    theories = list(review.findings.filter(status=FindingStatus.THEORY).select_related("line"))
+    theories = list(review.findings.filter(status=FindingStatus.THEORY).only("id", "review_id", "title", "status"))
     theory_rows = _strength_rows(review, theories)
     to_test = [r for r in theory_rows if not r["strength"].supported]
-    challenges = Challenge.objects.filter(finding__review=review, resolved_at__isnull=True).select_related(
-        "finding", "raised_by"
+    challenges = list(
+        Challenge.objects.filter(finding__review=review, resolved_at__isnull=True).select_related(
+            "finding", "raised_by"
+        )
     )
-    # Each session's note count from the notes' session index, not a join of the sessions with every note.
+    moved_rows = _strength_rows(review, moved)
+    # One reverse() for the page, not a {% url %} per finding.
+    prefix = reverse("evidence:finding", kwargs={"review_id": review.pk, "finding_id": 0}).removesuffix("0/")
+    for r in moved_rows + to_test:
+        r["url"] = f"{prefix}{r['finding'].pk}/"
+    for c in challenges:
+        c.url = f"{prefix}{c.finding_id}/"
+    # The day's count and each session's, from the running totals by day and session: no count of notes.
+    per_session = dict(NoteTally.objects.filter(review=review, day=day).values_list("session_key", "notes"))
     sessions_today = list(review.evidence_sessions.filter(day=day))
-    per_session = dict(
-        Note.objects.filter(session_id__in=[s.pk for s in sessions_today])
-        .values_list("session_id")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
     for s in sessions_today:
         s.n = per_session.get(s.pk, 0)
     return render(
@@ -594,8 +588,8 @@ def meeting(request: HttpRequest, review_id: int) -> HttpResponse:
             "day": day,
             "days": days,
             "by_line": by_line.values(),
-            "heard_total": review.notes.filter(day=day).count(),
-            "moved": _strength_rows(review, moved),
+            "heard_total": sum(per_session.values()),
+            "moved": moved_rows,
             "to_test": to_test,
             "challenges": challenges,
             "sessions_today": sessions_today,

@@ -21,26 +21,30 @@ SELECT n.id,
 FROM evidence_note n
 """
 TALLY_FILL = [
-    "INSERT INTO evidence_notetally (review_id, notes) SELECT review_id, count(*) FROM evidence_note GROUP BY review_id",
+    "INSERT INTO evidence_notetally (review_id, day, session_key, notes) "
+    "SELECT review_id, day, COALESCE(session_id, 0), count(*) FROM evidence_note GROUP BY 1, 2, 3",
     "INSERT INTO evidence_matrixcell (review_id, line_id, source_type, notes) "
     "SELECT review_id, line_id, source_type, count(*) FROM evidence_noteline GROUP BY review_id, line_id, source_type",
 ]
 _CELL = "review_id = {r}.review_id AND line_id = {r}.line_id AND source_type = {r}.source_type"
+_TALLY_KEY = "review_id = {r}.review_id AND day = {r}.day AND session_key = COALESCE({r}.session_id, 0)"
+_TALLY_ADD = (
+    "INSERT OR IGNORE INTO evidence_notetally (review_id, day, session_key, notes) "
+    "VALUES ({r}.review_id, {r}.day, COALESCE({r}.session_id, 0), 0); "
+    f"UPDATE evidence_notetally SET notes = notes + 1 WHERE {_TALLY_KEY};"
+)
+_TALLY_SUBTRACT = f"UPDATE evidence_notetally SET notes = notes - 1 WHERE {_TALLY_KEY};"
 SQLITE = [
     "DROP TABLE evidence_note_fts",
     "CREATE VIRTUAL TABLE evidence_note_fts USING fts5(body, meta, tokenize = 'porter unicode61')",
     SQLITE_NOTE_ROWS,
     *TALLY_FILL,
     "CREATE TRIGGER evidence_note_tally_insert AFTER INSERT ON evidence_note BEGIN "
-    "INSERT OR IGNORE INTO evidence_notetally (review_id, notes) VALUES (NEW.review_id, 0); "
-    "UPDATE evidence_notetally SET notes = notes + 1 WHERE review_id = NEW.review_id; END",
+    f"{_TALLY_ADD.format(r='NEW')} END",
     "CREATE TRIGGER evidence_note_tally_delete AFTER DELETE ON evidence_note BEGIN "
-    "UPDATE evidence_notetally SET notes = notes - 1 WHERE review_id = OLD.review_id; END",
-    "CREATE TRIGGER evidence_note_tally_update AFTER UPDATE OF review_id ON evidence_note "
-    "WHEN OLD.review_id <> NEW.review_id BEGIN "
-    "UPDATE evidence_notetally SET notes = notes - 1 WHERE review_id = OLD.review_id; "
-    "INSERT OR IGNORE INTO evidence_notetally (review_id, notes) VALUES (NEW.review_id, 0); "
-    "UPDATE evidence_notetally SET notes = notes + 1 WHERE review_id = NEW.review_id; END",
+    f"{_TALLY_SUBTRACT.format(r='OLD')} END",
+    "CREATE TRIGGER evidence_note_tally_update AFTER UPDATE OF review_id, day, session_id ON evidence_note BEGIN "
+    f"{_TALLY_SUBTRACT.format(r='OLD')} {_TALLY_ADD.format(r='NEW')} END",
     "CREATE TRIGGER evidence_matrix_insert AFTER INSERT ON evidence_noteline BEGIN "
     "INSERT OR IGNORE INTO evidence_matrixcell (review_id, line_id, source_type, notes) "
     "VALUES (NEW.review_id, NEW.line_id, NEW.source_type, 0); "
@@ -78,12 +82,14 @@ CREATE FUNCTION evidence_note_tally() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP IN ('DELETE', 'UPDATE') THEN
     UPDATE evidence_notetally t SET notes = t.notes - d.n
-    FROM (SELECT review_id, count(*) AS n FROM old_rows GROUP BY review_id) d WHERE t.review_id = d.review_id;
+    FROM (SELECT review_id, day, COALESCE(session_id, 0) AS session_key, count(*) AS n FROM old_rows
+          GROUP BY 1, 2, 3) d
+    WHERE t.review_id = d.review_id AND t.day = d.day AND t.session_key = d.session_key;
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    INSERT INTO evidence_notetally (review_id, notes)
-    SELECT review_id, count(*) FROM new_rows GROUP BY review_id ORDER BY review_id
-    ON CONFLICT (review_id) DO UPDATE SET notes = evidence_notetally.notes + EXCLUDED.notes;
+    INSERT INTO evidence_notetally (review_id, day, session_key, notes)
+    SELECT review_id, day, COALESCE(session_id, 0), count(*) FROM new_rows GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (review_id, day, session_key) DO UPDATE SET notes = evidence_notetally.notes + EXCLUDED.notes;
   END IF;
   RETURN NULL;
 END $$""",
@@ -147,18 +153,24 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="NoteTally",
             fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField()),
+                ("session_key", models.IntegerField()),
+                ("notes", models.IntegerField(default=0)),
                 (
                     "review",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        primary_key=True,
-                        related_name="+",
-                        serialize=False,
-                        to="reviews.review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="reviews.review"
                     ),
                 ),
-                ("notes", models.IntegerField(default=0)),
             ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("review", "day", "session_key"), name="one_note_tally_per_day_session"
+                    )
+                ],
+            },
         ),
         migrations.CreateModel(
             name="MatrixCell",

@@ -20,7 +20,17 @@ from peerreview.reviews.models import Stage
 
 
 def _tally(review) -> int:
-    return NoteTally.objects.filter(review=review).values_list("notes", flat=True).first() or 0
+    return sum(NoteTally.objects.filter(review=review).values_list("notes", flat=True))
+
+
+def _tally_by_day_and_session(review) -> dict:
+    rows = NoteTally.objects.filter(review=review, notes__gt=0).values_list("day", "session_key", "notes")
+    return {(day, key): n for day, key, n in rows}
+
+
+def _true_by_day_and_session(review) -> dict:
+    rows = Note.objects.filter(review=review).values_list("day", "session_id").annotate(n=Count("*"))
+    return {(day, key or 0): n for day, key, n in rows}
 
 
 def _add(world, text, *, line=0, source_type="interview", leaning="neutral", by=Role.PEER, day=None):
@@ -59,8 +69,17 @@ def test_note_total_follows_adds_deletes_bulk_loads_and_purge(world):
         [Note(review=review, source_type="data", text=f"Row {i}", day=day, source_ref="Data") for i in range(7)]
     )
     assert _tally(review) == 8 and _tally(other) == 1
-    page = world.client(Role.OBSERVER).get(reverse("evidence:board", kwargs={"review_id": review.pk}))
+    moved = Note.objects.filter(review=review, source_ref="Data").first()
+    Note.objects.filter(pk=moved.pk).update(day=day + datetime.timedelta(days=1), session=None)  # not via actions
+    assert _tally_by_day_and_session(review) == _true_by_day_and_session(review)
+    client = world.client(Role.OBSERVER)
+    page = client.get(reverse("evidence:board", kwargs={"review_id": review.pk}))
     assert "from 8 evidence notes" in page.content.decode()
+    # The team meeting's days, its count for the day and the session's count come from the same totals.
+    page = client.get(reverse("evidence:meeting", kwargs={"review_id": review.pk}), {"day": day.isoformat()})
+    html = page.content.decode()
+    assert "What we heard today (7 notes)" in html and "Front door team managers (1)" in html
+    assert f"?day={(day + datetime.timedelta(days=1)).isoformat()}" in html
 
     review.stage = Stage.CLOSED
     review.save()
