@@ -73,6 +73,7 @@ class PermissionTableMiddleware:
         if membership is None or not rule.allows(membership.role):
             raise Http404
         review = Review.objects.select_related("review_type", "host").get(pk=review_id)
+        membership.review = review  # the confidentiality check below reads the review's type: no second query
         if review.is_purged and request.resolver_match.view_name not in ("reviews:detail", "reviews:history"):
             raise Http404
         request.review = review

@@ -83,6 +83,9 @@ def _tag(note: Note, lines) -> None:
             for line in lines
         ]
     )
+    from . import search
+
+    search.index_note(note)  # the search index carries the note's lines of enquiry, for the line filter
 
 
 @transaction.atomic

@@ -73,6 +73,8 @@ class Note(models.Model):
             models.Index(fields=["review", "day"], name="evidence_note_review_day"),
             models.Index(fields=["review", "source_type"], name="evidence_note_review_source"),
             models.Index(fields=["review", "-created"], name="evidence_note_review_created"),
+            # Search results, newest first a page at a time (PostgreSQL; SQLite's review index holds the id).
+            models.Index(fields=["review", "-id"], name="evidence_note_review_newest"),
         ]
 
     def __str__(self) -> str:
@@ -310,3 +312,43 @@ class NoteDraft(models.Model):
 
 def draft_form_key(session: EvidenceSession | None) -> str:
     return f"session-{session.pk}" if session is not None else "document"
+
+
+# Running totals for the pages that must stay fast at 100,000 notes. Database triggers (migration 0003) keep
+# them: every insert, delete or change of a note or a note's tag, whichever code or cascade makes it, including
+# bulk loads. Nothing in Python writes them.
+
+
+class NoteTally(models.Model):
+    """How many evidence notes a review has per day and session (0: no session). The board's total, the team
+    meeting's days, its count for the day and each session's count, without counting notes."""
+
+    review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    session_key = models.IntegerField()  # the session's id, or 0 for notes from documents, data or case audits
+    notes = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "day", "session_key"], name="one_note_tally_per_day_session")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notes} notes in review {self.review_id} on {self.day}"
+
+
+class MatrixCell(models.Model):
+    """How many notes are tagged to one line of enquiry from one source type: one cell of the evidence matrix."""
+
+    review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="+")
+    line = models.ForeignKey("reviews.ReviewLine", on_delete=models.CASCADE, related_name="+")
+    source_type = models.CharField(max_length=20, choices=SourceType.choices)
+    notes = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "line", "source_type"], name="one_matrix_cell_per_line_source")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line_id} × {self.source_type}: {self.notes}"

@@ -1,18 +1,20 @@
-"""What a purge removes from the evidence app: the raw evidence and everyone's unsaved drafts.
+"""Purging a closed review's evidence: drafts, notes, findings, sessions, summaries, the report and generated
+documents.
 
-Notes (with their tags and their links to findings) and the sessions they were heard in name staff groups and
-say what people told the team, so they go with the review (security.md, class C2). Drafts are unsaved notes
-and go too. The agreed findings, the report and the generated documents carry no identifiers (they were
-checked before generation) and stay with the review row, like the audit trail.
-"""
+Notes name staff groups and say what people told the team (security.md, class C2); drafts are unsaved notes;
+findings, summaries, the report and its documents are made from them. The search index follows through the
+delete signals, the running totals through the database triggers."""
 
-from .models import EvidenceSession, Note, NoteDraft
+from .models import EvidenceSession, Finding, KitSummary, Note, NoteDraft, Output, Report, ReportComment
 
 
 def purge(review) -> int:
+    """Delete the review's evidence and everything made from it; return the number of notes and drafts deleted."""
     drafts = NoteDraft.objects.filter(review=review).delete()[0]
     notes = Note.objects.filter(review=review).count()
-    # Deleting through the ORM fires the post_delete signal that keeps the search index in step.
-    Note.objects.filter(review=review).delete()
+    Finding.objects.filter(review=review).delete()  # links and challenges go with them
+    Note.objects.filter(review=review).delete()  # and their tags
     EvidenceSession.objects.filter(review=review).delete()
+    for model in (KitSummary, Report, ReportComment, Output):
+        model.objects.filter(review=review).delete()
     return notes + drafts
