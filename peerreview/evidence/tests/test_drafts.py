@@ -176,4 +176,4 @@ def test_purge_removes_drafts_and_notes(world):
     assert not NoteDraft.objects.filter(review=world.review).exists()
     assert not Note.objects.filter(review=world.review).exists()
     assert Note.objects.filter(review=world.other_review).exists()
-    assert world.review.findings.exists()  # findings stay with the review
+    assert not world.review.findings.exists() and world.other_review.findings.exists()

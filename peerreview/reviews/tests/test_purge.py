@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils import timezone
 
 from peerreview.core.models import AuditEvent
 from peerreview.core.roles import Role
@@ -36,3 +37,35 @@ def test_pcm_purges_a_closed_review_and_its_files_are_gone(world, django_capture
     )
     assert client.get(reverse("reviews:detail", kwargs={"review_id": review.pk})).status_code == 200
     assert client.get(reverse("documents:list", kwargs={"review_id": review.pk})).status_code == 404
+
+
+def test_purge_deletes_the_evidence_and_timetable_of_that_review_only(world):
+    from peerreview.evidence.models import EvidenceSession, Finding, Note, NoteDraft
+    from peerreview.reviews import actions
+    from peerreview.timetable.models import CalendarEntry, Participant, Room, Session, SolveRun, Unavailability
+
+    models = (Note, NoteDraft, Finding, EvidenceSession, Participant, Room, Session, Unavailability, SolveRun)
+    NoteDraft.objects.create(
+        review=world.review, user=world.members[Role.PEER], form_key="document", text="Half", updated=timezone.now()
+    )
+    NoteDraft.objects.create(
+        review=world.other_review,
+        user=world.other_members[Role.PEER],
+        form_key="document",
+        text="x",
+        updated=timezone.now(),
+    )
+
+    def counts(review):
+        out = {m.__name__: m.objects.filter(review=review).count() for m in models}
+        out["CalendarEntry"] = CalendarEntry.objects.filter(session__review=review).count()
+        return out
+
+    before, other = counts(world.review), counts(world.other_review)
+    assert all(before[k] for k in ("Note", "NoteDraft", "Finding", "Participant", "Session", "SolveRun"))
+    world.review.stage = Stage.CLOSED
+    world.review.save()
+    result = actions.purge_review(world.review, by=world.members[Role.PCM], reason="Retention period ended")
+    assert set(counts(world.review).values()) == {0}
+    assert counts(world.other_review) == other
+    assert result["timetable"] == before["Session"] and result["evidence"] >= before["Note"]
