@@ -26,11 +26,35 @@ def _kind(widget):
     return next(row for row in _WIDGETS if isinstance(widget, row[0]))
 
 
+# The largest id a database column holds; SQLite cannot even bind a bigger integer (OverflowError).
+MAX_ID = 2**63 - 1
+
+
+def _refuse_huge_ids(field: forms.ModelChoiceField) -> None:
+    """Answer "Select a valid choice" for an id beyond any column's range, instead of a server error."""
+    clean = field.clean
+
+    def guarded(value):
+        for v in value if isinstance(value, list | tuple) else [value]:
+            try:
+                n = int(str(v).strip())
+            except (TypeError, ValueError):
+                continue
+            if abs(n) > MAX_ID:
+                key = "invalid_choice"
+                raise forms.ValidationError(field.error_messages[key], code=key, params={"value": v})
+        return clean(value)
+
+    field.clean = guarded
+
+
 class GovukFormMixin:
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
+            if isinstance(field, forms.ModelChoiceField):
+                _refuse_huge_ids(field)
             widget = field.widget
             _, css, _ = _kind(widget)
             widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
