@@ -212,7 +212,7 @@ def _page_users(world, name):
     return users[:1]
 
 
-def _fetch_forms(world, names, clients) -> dict[str, dict[str, Field]]:
+def _fetch_forms(world, names, clients) -> tuple[dict[str, dict[str, Field]], dict[str, set[str]]]:
     found: dict[str, dict[str, Field]] = defaultdict(dict)
     hosts: dict[str, set[str]] = defaultdict(set)
     for name in names:
@@ -539,3 +539,44 @@ def test_fuzz_app_urls(world, quick_limits, app, caplog):
         Path(REPORT_DIR, f"{app}.json").write_text(json.dumps(report, indent=1))
     assert sum(r["requests"] for r in report) >= len(targets), "the fuzzer sent fewer requests than URLs"
     assert not failures, "\n".join(failures)
+
+
+def _invite_target(world) -> Target:
+    pcm = world.members[Role.PCM]
+    path = reverse("reviews:invite", kwargs={"review_id": world.review.pk})
+    return Target("reviews:invite", path, [pcm], {"email": Field("email", "email")}, kwargs={})
+
+
+def test_the_fuzzer_counts_server_errors(world, monkeypatch, caplog):
+    import logging
+
+    from peerreview.reviews import views
+
+    caplog.set_level(logging.CRITICAL, logger="django.request")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(views, "InviteForm", broken)
+    target = _invite_target(world)
+    clients = _clients(world, target.users)
+    tally = fuzz_target(target, clients, world, other_review_state(world), other_review_ids(world), 5)
+    assert tally.requests >= 3 and tally.server_errors == tally.requests
+    assert "RuntimeError('a bug')" in tally.failures[0]
+
+
+def test_the_fuzzer_notices_a_change_to_another_review(world, monkeypatch):
+    from peerreview.reviews import forms, views
+    from peerreview.reviews.models import Review
+
+    def leaky(*args, **kwargs):
+        Review.objects.filter(pk=world.other_review.pk).update(delivery_start=datetime.date(2030, 1, 1))
+        return forms.InviteForm(*args, **kwargs)
+
+    monkeypatch.setattr(views, "InviteForm", leaky)
+    target = _invite_target(world)
+    clients = _clients(world, target.users)
+    tally = fuzz_target(target, clients, world, other_review_state(world), other_review_ids(world), 5)
+    assert tally.requests >= 3 and tally.leaks == tally.requests
+    # Every example was rolled back.
+    assert Review.objects.get(pk=world.other_review.pk).delivery_start != datetime.date(2030, 1, 1)
