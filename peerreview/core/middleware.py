@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from .forms import MAX_ID
 from .permissions import PERMISSIONS
 from .roles import TEAM
 
@@ -44,6 +45,8 @@ class PermissionTableMiddleware:
         rule = PERMISSIONS.get(match.view_name) if match else None
         if rule is None:
             raise Http404("No permission rule for this page")
+        if any(isinstance(v, int) and v > MAX_ID for v in view_kwargs.values()):
+            raise Http404  # no row has such an id, and SQLite cannot even look one up
         if rule.kind == "public":
             return None
         user = request.user
