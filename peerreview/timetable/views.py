@@ -217,9 +217,17 @@ def participant_edit(request, review_id: int, participant_id: int):
     return participant_add(request, review_id, participant_id)
 
 
-@require_POST
 def participant_delete(request: HttpRequest, review_id: int, participant_id: int) -> HttpResponse:
+    """Remove a participant. Someone still in sessions is removed only after a confirmation page that lists
+    those sessions (a plain GET, or a POST from the setup page's button without ``confirm``)."""
     p = get_object_or_404(Participant, pk=participant_id, review=request.review)
+    sessions = list(p.sessions.filter(is_dropped=False).order_by("day", "start", "title"))
+    if request.method != "POST" or (sessions and request.POST.get("confirm") != "yes"):
+        return render(
+            request,
+            "timetable/participant_remove.html",
+            {"participant": p, "sessions": sessions, "back": reverse("timetable:setup", args=[review_id])},
+        )
     actions.delete_object(p, by=request.user, review=request.review, verb="timetable.participant", summary=p.name)
     messages.success(request, f"Removed {p.name}")
     return redirect("timetable:setup", review_id=review_id)

@@ -8,7 +8,7 @@ from peerreview.core.audit import AuditEvent
 from peerreview.core.roles import Role
 from peerreview.core.testing import error_messages
 from peerreview.timetable import build
-from peerreview.timetable.models import CalendarEntry, Session, SolveRun
+from peerreview.timetable.models import CalendarEntry, Participant, Session, SolveRun
 
 from .helpers import move_by_hand, small_week
 
@@ -183,6 +183,10 @@ def test_deleting_a_participant_or_staff_group_sends_them_a_cancellation(world, 
     mailoutbox.clear()
 
     r = world.client(Role.ORGANISER).post(url("participant_delete", world, participant_id=participant.pk))
+    assert r.status_code == 200 and Participant.objects.filter(pk=participant.pk).exists()  # asks first
+    r = world.client(Role.ORGANISER).post(
+        url("participant_delete", world, participant_id=participant.pk), {"confirm": "yes"}
+    )
     assert r.status_code == 302
     c.post(url("send_invitations", world))
     parts = sent_to(mailoutbox, participant.email)

@@ -45,8 +45,19 @@ def test_participant_can_be_changed_and_removed(world):
     assert r.status_code == 302
     p.refresh_from_db()
     assert p.name == "Head of Early Help and Prevention"
-    assert c.post(url("participant_delete", world, participant_id=p.pk)).status_code == 302
+    # Still in a session: the page names the session and asks before removing.
+    s = p.sessions.get()
+    r = c.get(url("participant_delete", world, participant_id=p.pk))
+    html = r.content.decode()
+    assert r.status_code == 200 and "is in 1 session." in html and s.title in html
+    assert c.post(url("participant_delete", world, participant_id=p.pk)).status_code == 200
+    assert Participant.objects.filter(pk=p.pk).exists()
+    assert c.post(url("participant_delete", world, participant_id=p.pk), {"confirm": "yes"}).status_code == 302
     assert not Participant.objects.filter(pk=p.pk).exists()
+    # In no session: removed at once from the setup page's button.
+    q = Participant.objects.create(review=world.review, name="Virtual school head", kind="person")
+    assert c.post(url("participant_delete", world, participant_id=q.pk)).status_code == 302
+    assert not Participant.objects.filter(pk=q.pk).exists()
 
 
 def test_room_added_and_removed(world):
