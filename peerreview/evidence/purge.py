@@ -11,9 +11,8 @@ from .models import EvidenceSession, Finding, KitSummary, Note, NoteDraft, Outpu
 def purge(review) -> int:
     """Delete the review's evidence and everything made from it; return the number of notes and drafts deleted."""
     drafts = NoteDraft.objects.filter(review=review).delete()[0]
-    notes = Note.objects.filter(review=review).count()
     Finding.objects.filter(review=review).delete()  # links and challenges go with them
-    Note.objects.filter(review=review).delete()  # and their tags
+    notes = Note.objects.filter(review=review).delete()[1].get(Note._meta.label, 0)  # and their tags
     EvidenceSession.objects.filter(review=review).delete()
     for model in (KitSummary, Report, ReportComment, Output):
         model.objects.filter(review=review).delete()

@@ -62,32 +62,17 @@ def save_peer_setting(membership, *, by, specialisms: str, max_sessions_per_day:
 
 
 @transaction.atomic
-def save_weights(
-    review,
-    *,
-    by,
-    weights: dict[str, int],
-    buffer_minutes: int,
-    idle_allowance_minutes: int = 30,
-    balance_tolerance_minutes: int = 60,
-) -> TimetableSettings:
+def save_weights(review, *, by, weights: dict[str, int], **minutes: int) -> TimetableSettings:
+    """Save the rule weights and any of the settings in ``TimetableSettings.MINUTES``."""
     tt.Weights(**weights)  # validates
     conf, _ = TimetableSettings.objects.get_or_create(review=review)
     conf.weights = weights
-    conf.buffer_minutes = buffer_minutes
-    conf.idle_allowance_minutes = idle_allowance_minutes
-    conf.balance_tolerance_minutes = balance_tolerance_minutes
+    for name in TimetableSettings.MINUTES:
+        if name in minutes:
+            setattr(conf, name, minutes[name])
     conf.save()
     record(
-        "timetable.weights",
-        by=by,
-        review=review,
-        obj=conf,
-        summary="Rule weights changed",
-        weights=weights,
-        buffer_minutes=buffer_minutes,
-        idle_allowance_minutes=idle_allowance_minutes,
-        balance_tolerance_minutes=balance_tolerance_minutes,
+        "timetable.weights", by=by, review=review, obj=conf, summary="Rule weights changed", weights=weights, **minutes
     )
     return conf
 

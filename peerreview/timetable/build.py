@@ -232,8 +232,8 @@ def build_problem(review, *, with_pins: bool = True) -> tt.Problem:
             errors += [_plain(f"sessions ({s.solver_id}).{msg}", titles) for msg in e.errors]
     if errors:
         raise BuildError(errors)
-    conf = TimetableSettings.objects.filter(review=review).first()
-    weights = tt.Weights(**(conf.weights if conf else {}))
+    conf = TimetableSettings.for_review(review)
+    weights = tt.Weights(**conf.weights)
     try:
         return tt.Problem(
             days=tuple(tt.Day(d.isoformat(), wh["start"], wh["end"]) for d in days),
@@ -242,10 +242,8 @@ def build_problem(review, *, with_pins: bool = True) -> tt.Problem:
             rooms=tuple(solver_rooms),
             sessions=tuple(sessions),
             lunch=tt.Lunch(wh["lunch_start"], wh["lunch_end"], wh["lunch_minutes"]),
-            buffer_minutes=conf.buffer_minutes if conf else 15,
-            idle_allowance_minutes=conf.idle_allowance_minutes if conf else 30,
-            balance_tolerance_minutes=conf.balance_tolerance_minutes if conf else 60,
             weights=weights,
+            **conf.minutes(),
         )
     except tt.ProblemError as e:
         raise BuildError([_plain(msg, titles) for msg in e.errors]) from e

@@ -289,6 +289,23 @@ class PeerForm(GovukForm):
     )
 
 
+def _minutes_field(label: str, what: str, most: int, help_text: str = "") -> forms.IntegerField:
+    """A whole number of minutes from 0 to ``most``; ``what`` names it in the error messages."""
+    return forms.IntegerField(
+        label=label,
+        help_text=help_text,
+        min_value=0,
+        max_value=most,
+        error_messages={
+            "required": f"Enter the {what} in minutes",
+            "invalid": f"Enter the {what} as a number of minutes",
+            "min_value": f"The {what} must be 0 minutes or more",
+            "max_value": f"The {what} must be {most} minutes or fewer",
+        },
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+    )
+
+
 class WeightsForm(GovukForm):
     buffer_minutes = forms.IntegerField(
         label="Minutes to travel between in-person sessions in different places",
@@ -303,31 +320,17 @@ class WeightsForm(GovukForm):
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
     )
 
-    idle_allowance_minutes = forms.IntegerField(
-        label="Minutes a peer may wait between sessions in a day before it counts as an idle gap",
+    idle_allowance_minutes = _minutes_field(
+        "Minutes a peer may wait between sessions in a day before it counts as an idle gap",
+        "waiting time allowed",
+        240,
         help_text="Lunch does not count. A short wait is time to write up notes.",
-        min_value=0,
-        max_value=240,
-        error_messages={
-            "required": "Enter the waiting time allowed in minutes",
-            "invalid": "Enter the waiting time allowed as a number of minutes",
-            "min_value": "The waiting time allowed must be 0 minutes or more",
-            "max_value": "The waiting time allowed must be 240 minutes or fewer",
-        },
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
     )
-    balance_tolerance_minutes = forms.IntegerField(
-        label="Minutes more session time the busiest peer may have than the quietest",
+    balance_tolerance_minutes = _minutes_field(
+        "Minutes more session time the busiest peer may have than the quietest",
+        "difference in session time allowed",
+        600,
         help_text="Beyond this, the workload balance rule counts each extra 15 minutes.",
-        min_value=0,
-        max_value=600,
-        error_messages={
-            "required": "Enter the difference in session time allowed in minutes",
-            "invalid": "Enter the difference in session time allowed as a number of minutes",
-            "min_value": "The difference in session time allowed must be 0 minutes or more",
-            "max_value": "The difference in session time allowed must be 600 minutes or fewer",
-        },
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
     )
 
     def __init__(self, *args, **kwargs):

@@ -210,8 +210,19 @@ class TimetableSettings(models.Model):
     idle_allowance_minutes = models.PositiveSmallIntegerField(default=30)
     balance_tolerance_minutes = models.PositiveSmallIntegerField(default=60)
 
+    # The settings that are whole numbers of minutes, named as in the solver's Problem and the weights form.
+    MINUTES = ("buffer_minutes", "idle_allowance_minutes", "balance_tolerance_minutes")
+
     def __str__(self) -> str:
         return f"Timetable settings for {self.review}"
+
+    @classmethod
+    def for_review(cls, review) -> "TimetableSettings":
+        """The review's settings, or the defaults (unsaved) if the PCM never changed them."""
+        return cls.objects.filter(review=review).first() or cls(review=review)
+
+    def minutes(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in self.MINUTES}
 
 
 class SolveRun(models.Model):

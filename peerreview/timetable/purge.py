@@ -6,14 +6,13 @@ timetables in their results. All of it goes with the review's material (security
 weights stay: they name no one.
 """
 
-from .models import CalendarEntry, Participant, PeerSetting, Room, Session, SolveRun, Unavailability
+from .models import Participant, PeerSetting, Room, Session, SolveRun, Unavailability
 
 
 def purge(review) -> int:
-    sessions = Session.objects.filter(review=review).count()
-    CalendarEntry.objects.filter(session__review=review).delete()
     Unavailability.objects.filter(review=review).delete()
-    Session.objects.filter(review=review).delete()  # with their peers
+    # With their peers and calendar entries.
+    sessions = Session.objects.filter(review=review).delete()[1].get(Session._meta.label, 0)
     Participant.objects.filter(review=review).delete()
     Room.objects.filter(review=review).delete()
     SolveRun.objects.filter(review=review).delete()

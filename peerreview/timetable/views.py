@@ -381,24 +381,15 @@ def peer_edit(request: HttpRequest, review_id: int, membership_id: int) -> HttpR
 
 
 def weights(request: HttpRequest, review_id: int) -> HttpResponse:
-    conf = TimetableSettings.objects.filter(review=request.review).first()
-    initial = {
-        **Weights().__dict__,
-        **(conf.weights if conf else {}),
-        "buffer_minutes": conf.buffer_minutes if conf else 15,
-        "idle_allowance_minutes": conf.idle_allowance_minutes if conf else 30,
-        "balance_tolerance_minutes": conf.balance_tolerance_minutes if conf else 60,
-    }
+    conf = TimetableSettings.for_review(request.review)
+    initial = {**Weights().__dict__, **conf.weights, **conf.minutes()}
     form = WeightsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         actions.save_weights(
             request.review,
             by=request.user,
             weights=form.weights(),
-            **{
-                k: form.cleaned_data[k]
-                for k in ("buffer_minutes", "idle_allowance_minutes", "balance_tolerance_minutes")
-            },
+            **{k: form.cleaned_data[k] for k in TimetableSettings.MINUTES},
         )
         messages.success(request, "Rule weights saved")
         return redirect("timetable:solve", review_id=review_id)
@@ -432,8 +423,7 @@ def solve(request: HttpRequest, review_id: int) -> HttpResponse:
             errors = e.errors
         else:
             return redirect("timetable:run", review_id=review_id, run_id=run.pk)
-    conf = TimetableSettings.objects.filter(review=review).first()
-    current = Weights(**(conf.weights if conf else {}))
+    current = Weights(**TimetableSettings.for_review(review).weights)
     return render(
         request,
         "timetable/solve.html",

@@ -113,38 +113,17 @@ def _solve_call(solver: cp_model.CpSolver, model: cp_model.CpModel, cb) -> int:
     return solver.Solve(model, cb)
 
 
-def _run(m, *, time_limit, workers, seed, progress, stop, t0, rescore=None, target=None, lns_only=False):
-    """Solve ``m`` with CP-SAT. If CP-SAT fails internally (seen once, rarely: ``IndexError:
-    raw_hash_map::at`` from inside ``Solve``), retry once with another seed and a single worker;
-    if that fails too, raise :class:`SolverCrash`."""
+def _run(m, *, time_limit, workers, seed, **kw):
+    """Solve ``m`` with CP-SAT (``kw`` as for ``_run_once``). If CP-SAT fails internally (seen once,
+    rarely: ``IndexError: raw_hash_map::at`` from inside ``Solve``), retry once with another seed and
+    a single worker; if that fails too, raise :class:`SolverCrash`."""
     deadline = time.perf_counter() + time_limit
     try:
-        return _run_once(
-            m,
-            time_limit=time_limit,
-            workers=workers,
-            seed=seed,
-            progress=progress,
-            stop=stop,
-            t0=t0,
-            rescore=rescore,
-            target=target,
-            lns_only=lns_only,
-        )
+        return _run_once(m, time_limit=time_limit, workers=workers, seed=seed, **kw)
     except Exception as first:  # any failure inside the native solver
         remaining = max(0.05, deadline - time.perf_counter())
         try:
-            return _run_once(
-                m,
-                time_limit=remaining,
-                workers=1,
-                seed=seed + 1,
-                progress=progress,
-                stop=stop,
-                t0=t0,
-                rescore=rescore,
-                target=target,
-            )
+            return _run_once(m, time_limit=remaining, workers=1, seed=seed + 1, **kw)
         except Exception as second:
             raise SolverCrash(
                 f"{type(first).__name__}: {first}; on retry {type(second).__name__}: {second}"
